@@ -1,0 +1,90 @@
+#include "common/logging.hpp"
+
+#include <boost/core/null_deleter.hpp>
+#include <boost/log/attributes/clock.hpp>
+#include <boost/log/core.hpp>
+#include <boost/log/expressions.hpp>
+#include <boost/log/sinks/sync_frontend.hpp>
+#include <boost/log/sinks/text_file_backend.hpp>
+#include <boost/log/sinks/text_ostream_backend.hpp>
+#include <boost/log/support/date_time.hpp>
+#include <boost/shared_ptr.hpp>
+#include <iostream>
+
+#include "common/error.hpp"
+
+namespace netdev {
+namespace logging = boost::log;
+namespace expr = boost::log::expressions;
+namespace {
+
+BOOST_LOG_ATTRIBUTE_KEYWORD(kw_device, "Device", std::string)
+BOOST_LOG_ATTRIBUTE_KEYWORD(kw_container, "ContainerId", std::string)
+BOOST_LOG_ATTRIBUTE_KEYWORD(kw_stage, "Stage", std::string)
+BOOST_LOG_ATTRIBUTE_KEYWORD(kw_final, "FinalError", bool)
+BOOST_LOG_ATTRIBUTE_KEYWORD(kw_time, "TimeStamp", boost::posix_time::ptime)
+
+void add_stderr_sink(LogSeverity level) {
+    using backend_t = logging::sinks::text_ostream_backend;
+    auto backend = boost::make_shared<backend_t>();
+    backend->add_stream(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
+    backend->auto_flush(true);
+    auto sink = boost::make_shared<logging::sinks::synchronous_sink<backend_t>>(backend);
+    sink->set_filter(logging::trivial::severity >= level && !expr::has_attr(kw_final));
+    sink->set_formatter(expr::stream << "oci-netdev-hook: " << logging::trivial::severity
+                                     << expr::if_(expr::has_attr(kw_device))[expr::stream
+                                                                             << ": " << kw_device]
+                                     << ": " << expr::smessage);
+    logging::core::get()->add_sink(sink);
+}
+
+void add_file_sink(const std::string& path, LogSeverity level) {
+    using backend_t = logging::sinks::text_file_backend;
+    auto backend = boost::make_shared<backend_t>(logging::keywords::file_name = path,
+                                                 logging::keywords::open_mode = std::ios::app);
+    backend->auto_flush(true);
+    auto sink = boost::make_shared<logging::sinks::synchronous_sink<backend_t>>(backend);
+    sink->set_filter(logging::trivial::severity >= level || expr::has_attr(kw_final));
+    sink->set_formatter(
+        expr::stream << expr::format_date_time(kw_time, "%Y-%m-%dT%H:%M:%S.%f") << " "
+                     << logging::trivial::severity << " container=" << kw_container
+                     << " stage=" << kw_stage << " device=" << kw_device << ": "
+                     << expr::smessage);
+    logging::core::get()->add_sink(sink);
+}
+
+}  // namespace
+
+std::optional<LogSeverity> parse_log_level(std::string_view text) {
+    static constexpr std::pair<std::string_view, LogSeverity> kLevels[] = {
+        {"trace", LogSeverity::trace}, {"debug", LogSeverity::debug},
+        {"info", LogSeverity::info},   {"warning", LogSeverity::warning},
+        {"warn", LogSeverity::warning}, {"error", LogSeverity::error},
+    };
+    for (const auto& [name, level] : kLevels)
+        if (name == text) return level;
+    return std::nullopt;
+}
+
+void init_logging(const LogOptions& options) {
+    auto core = logging::core::get();
+    core->remove_all_sinks();
+    add_stderr_sink(options.stderr_level);
+    if (options.file.empty()) return;
+    core->add_global_attribute("TimeStamp", logging::attributes::local_clock());
+    // The file records at least info, more when stderr is asked for more.
+    add_file_sink(options.file, std::min(options.stderr_level, LogSeverity::info));
+}
+
+void set_log_context(const std::string& container_id, const std::string& stage) {
+    auto core = logging::core::get();
+    core->add_global_attribute("ContainerId", logging::attributes::constant<std::string>(container_id));
+    core->add_global_attribute("Stage", logging::attributes::constant<std::string>(stage));
+}
+
+void log_final_error(const std::string& line) {
+    BOOST_LOG_SCOPED_THREAD_ATTR("FinalError", logging::attributes::constant<bool>(true));
+    NETDEV_LOG(error) << line;
+}
+
+}  // namespace netdev

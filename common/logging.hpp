@@ -1,0 +1,32 @@
+#pragma once
+// Boost.Log set-up: quiet stderr by default (runtimes show hook stderr only on failure), an
+// optional appending file with timestamp, container id, stage and device on every line.
+#include <boost/log/attributes/constant.hpp>
+#include <boost/log/attributes/scoped_attribute.hpp>
+#include <boost/log/trivial.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace netdev {
+
+using LogSeverity = boost::log::trivial::severity_level;
+
+struct LogOptions {
+    LogSeverity stderr_level = LogSeverity::warning;
+    std::string file;  // empty: no file
+};
+
+std::optional<LogSeverity> parse_log_level(std::string_view text);
+void init_logging(const LogOptions& options);
+// Adds container id and stage to every later record.
+void set_log_context(const std::string& container_id, const std::string& stage);
+// The final error line goes to stderr by main() itself; this puts it in the log file only.
+void log_final_error(const std::string& line);
+
+}  // namespace netdev
+
+#define NETDEV_LOG(sev) BOOST_LOG_TRIVIAL(sev)
+// Tags every record in the enclosing scope with the device being worked on.
+#define NETDEV_LOG_DEVICE(name) \
+    BOOST_LOG_SCOPED_THREAD_ATTR("Device", boost::log::attributes::constant<std::string>(name))

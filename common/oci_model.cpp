@@ -1,0 +1,156 @@
+#include "common/oci_model.hpp"
+
+#include <boost/json.hpp>
+
+#include "common/error.hpp"
+
+namespace netdev {
+namespace json = boost::json;
+namespace {
+
+[[noreturn]] void bad(const std::string& field, const std::string& problem) {
+    throw HookError(ExitCode::invalid_input, field + ": " + problem);
+}
+
+std::string excerpt(const json::value& v) {
+    std::string s = json::serialize(v);
+    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
+}
+
+std::string kind_of(const json::value& v) {
+    switch (v.kind()) {
+        case json::kind::null: return "null";
+        case json::kind::bool_: return "a boolean";
+        case json::kind::string: return "a string";
+        case json::kind::array: return "an array";
+        case json::kind::object: return "an object";
+        default: return "a number";
+    }
+}
+
+[[noreturn]] void wrong_type(const std::string& field, const char* expected,
+                             const json::value& v) {
+    bad(field, std::string("expected ") + expected + ", got " + kind_of(v) + " " + excerpt(v));
+}
+
+json::value parse_json(std::string_view text, const std::string& what) {
+    json::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec) bad(what, "not valid JSON: " + ec.message());
+    return v;
+}
+
+const json::object& as_object(const json::value& v, const std::string& field) {
+    if (!v.is_object()) wrong_type(field, "an object", v);
+    return v.get_object();
+}
+
+// The string member `key` of `obj`; nullopt when absent. `field` names it in errors.
+std::optional<std::string> string_member(const json::object& obj, std::string_view key,
+                                         const std::string& field) {
+    const json::value* v = obj.if_contains(key);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) wrong_type(field, "a string", *v);
+    return std::string(v->get_string());
+}
+
+Annotations parse_annotations(const json::object& root, const std::string& prefix) {
+    Annotations out;
+    const json::value* v = root.if_contains("annotations");
+    if (!v || v->is_null()) return out;
+    for (const auto& [key, value] : as_object(*v, prefix + "annotations")) {
+        std::string field = prefix + "annotations[\"" + std::string(key) + "\"]";
+        if (!value.is_string()) wrong_type(field, "a string", value);
+        out.emplace(std::string(key), std::string(value.get_string()));
+    }
+    return out;
+}
+
+std::vector<NetDeviceRequest> parse_net_devices(const json::object& map, const std::string& field) {
+    std::vector<NetDeviceRequest> out;
+    for (const auto& [key, value] : map) {
+        std::string entry = field + "[\"" + std::string(key) + "\"]";
+        const json::object& obj = as_object(value, entry);
+        NetDeviceRequest req{std::string(key), std::string(key)};
+        if (auto name = string_member(obj, "name", entry + ".name"); name && !name->empty())
+            req.container_name = *name;
+        out.push_back(std::move(req));
+    }
+    return out;
+}
+
+std::vector<NetDeviceRequest> devices_from_annotation(const std::string& text,
+                                                      const std::string& field) {
+    if (text.size() > kMaxAnnotationBytes)
+        bad(field, "longer than " + std::to_string(kMaxAnnotationBytes) + " bytes");
+    json::value v = parse_json(text, field);
+    return parse_net_devices(as_object(v, field), field);
+}
+
+NetworkNamespace parse_network_namespace(const json::object& linux_obj) {
+    NetworkNamespace ns;
+    const json::value* v = linux_obj.if_contains("namespaces");
+    if (!v || v->is_null()) return ns;
+    if (!v->is_array()) wrong_type("linux.namespaces", "an array", *v);
+    std::size_t i = 0;
+    for (const json::value& entry : v->get_array()) {
+        std::string field = "linux.namespaces[" + std::to_string(i++) + "]";
+        const json::object& obj = as_object(entry, field);
+        auto type = string_member(obj, "type", field + ".type");
+        if (!type) bad(field + ".type", "missing");
+        if (*type != "network") continue;
+        ns.private_netns = true;
+        ns.path = string_member(obj, "path", field + ".path").value_or("");
+    }
+    return ns;
+}
+
+}  // namespace
+
+OciState parse_state(std::string_view json_text) {
+    json::value v = parse_json(json_text, "state");
+    const json::object& root = as_object(v, "state");
+    OciState st;
+    st.id = string_member(root, "id", "state.id").value_or("");
+    st.status = string_member(root, "status", "state.status").value_or("");
+    auto bundle = string_member(root, "bundle", "state.bundle");
+    if (!bundle || bundle->empty()) bad("state.bundle", "missing");
+    st.bundle = *bundle;
+    if (const json::value* pid = root.if_contains("pid"); pid && !pid->is_null()) {
+        if (pid->is_int64()) st.pid = pid->get_int64();
+        else if (pid->is_uint64() && pid->get_uint64() <= INT64_MAX)
+            st.pid = static_cast<long long>(pid->get_uint64());
+        else wrong_type("state.pid", "an integer", *pid);
+        if (*st.pid < 0 || *st.pid > INT32_MAX)
+            bad("state.pid", "out of range: " + excerpt(*pid));
+    }
+    st.annotations = parse_annotations(root, "state.");
+    return st;
+}
+
+OciConfig parse_config(std::string_view json_text, const Annotations& state_annotations) {
+    json::value v = parse_json(json_text, "config.json");
+    const json::object& root = as_object(v, "config.json");
+    OciConfig cfg;
+    cfg.annotations = parse_annotations(root, "");
+    if (const json::value* lv = root.if_contains("linux"); lv && !lv->is_null()) {
+        const json::object& linux_obj = as_object(*lv, "linux");
+        cfg.netns = parse_network_namespace(linux_obj);
+        if (const json::value* nd = linux_obj.if_contains("netDevices"); nd && !nd->is_null()) {
+            cfg.devices = parse_net_devices(as_object(*nd, "linux.netDevices"), "linux.netDevices");
+            cfg.devices_source = "linux.netDevices";
+        }
+    }
+    if (!cfg.devices_source.empty()) return cfg;
+    const std::string key(kDevicesAnnotation);
+    if (auto it = cfg.annotations.find(key); it != cfg.annotations.end()) {
+        cfg.devices_source = "annotations[\"" + key + "\"]";
+        cfg.devices = devices_from_annotation(it->second, cfg.devices_source);
+    } else if (auto st = state_annotations.find(key); st != state_annotations.end()) {
+        cfg.devices_source = "state.annotations[\"" + key + "\"]";
+        cfg.devices = devices_from_annotation(st->second, cfg.devices_source);
+    }
+    return cfg;
+}
+
+}  // namespace netdev

@@ -1,0 +1,43 @@
+// oci-netdev-hook: moves linux.netDevices into an OCI container's network namespace.
+// The one place where errors are printed: a single line on stderr, and a documented exit code.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "common/error.hpp"
+#include "common/logging.hpp"
+#include "hooks/cli.hpp"
+#include "hooks/run_hook.hpp"
+
+namespace {
+
+int report(netdev::ExitCode code, const std::string& message) {
+    std::string line = "oci-netdev-hook: error: " + message;
+    netdev::log_final_error(line);
+    std::cerr << line << std::endl;
+    return static_cast<int>(code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace netdev;
+    try {
+        CliOptions options = parse_cli(argc, argv);
+        if (options.help) {
+            std::cout << usage_text();
+            return 0;
+        }
+        if (options.version) {
+            std::cout << "oci-netdev-hook " << NETDEV_HOOK_VERSION << "\n";
+            return 0;
+        }
+        init_logging(options.log);
+        run_hook(options, STDIN_FILENO);
+        return 0;
+    } catch (const HookError& e) {
+        return report(e.code(), e.what());
+    } catch (const std::exception& e) {
+        return report(ExitCode::failed_restored, std::string("unexpected: ") + e.what());
+    }
+}

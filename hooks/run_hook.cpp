@@ -1,0 +1,76 @@
+#include "hooks/run_hook.hpp"
+
+#include "common/error.hpp"
+#include "common/netns.hpp"
+#include "common/oci_model.hpp"
+#include "common/read_file.hpp"
+#include "netdev/mover.hpp"
+#include "netdev/rtnl_directory.hpp"
+#include "netdev/verify.hpp"
+
+namespace netdev {
+namespace {
+
+// runc says "creating" at createRuntime, crun "created" (RUNTIMES.md). In createContainer the
+// hook runs in the container's pid namespace, where state.pid is 1 (runc) or 0 (crun).
+Stage stage_from_state(const OciState& st) {
+    if (st.status == "creating" || st.status == "created")
+        return st.pid.value_or(0) > 1 ? Stage::create_runtime : Stage::create_container;
+    if (st.status == "stopped") return Stage::poststop;
+    throw HookError(ExitCode::invalid_input,
+                    "state.status: \"" + st.status +
+                        "\" does not tell the stage; pass it as an argument (createRuntime)");
+}
+
+Netns open_target(const OciConfig& cfg, const OciState& st) {
+    if (!cfg.netns.private_netns)
+        throw HookError(ExitCode::refused,
+                        "linux.namespaces: no network namespace, the devices would stay in the "
+                        "runtime's own");
+    if (!cfg.netns.path.empty()) return Netns::open_path(cfg.netns.path);
+    if (!st.pid) throw HookError(ExitCode::invalid_input, "state.pid: missing");
+    return Netns::open_pid(static_cast<pid_t>(*st.pid));
+}
+
+void move_devices(const OciConfig& cfg, const OciState& st) {
+    Netns self = Netns::current();
+    Netns target = open_target(cfg, st);
+    // KERNEL-FACTS K6: a "move" into our own netns succeeds and only renames.
+    if (target.id() == self.id())
+        throw HookError(ExitCode::refused,
+                        target.label() + " is the runtime's own network namespace");
+    NetlinkSocket host_sock = NetlinkSocket::open_in(self);
+    NetlinkSocket target_sock = NetlinkSocket::open_in(target);
+    RtnlDirectory host_dir(host_sock), target_dir(target_sock);
+    MovePlan plan = plan_moves(cfg.devices, host_dir, target_dir);
+    execute_plan(plan, {self, host_sock}, {target, target_sock});
+}
+
+}  // namespace
+
+void run_hook(const CliOptions& options, int state_fd) {
+    OciState st = parse_state(read_fd_bounded(state_fd, kMaxStateBytes, "state on stdin"));
+    Stage stage = options.stage == Stage::from_state ? stage_from_state(st) : options.stage;
+    set_log_context(st.id, stage_name(stage));
+    NETDEV_LOG(debug) << "container " << st.id << ", status " << st.status << ", stage "
+                      << stage_name(stage);
+    if (stage == Stage::poststop) return;
+
+    OciConfig cfg = parse_config(read_file_bounded(st.bundle + "/config.json", kMaxConfigBytes),
+                                 st.annotations);
+    if (cfg.devices.empty()) {
+        NETDEV_LOG(debug) << "no network devices requested";
+        return;
+    }
+    validate_requests(cfg.devices, cfg.devices_source);
+    if (stage == Stage::create_container) {
+        // createContainer runs in the container's namespaces (runtime-spec config.md).
+        NetlinkSocket sock =
+            NetlinkSocket::open_in(Netns::open_path("/proc/self/ns/net", "container netns"));
+        verify_devices_present(sock, cfg.devices);
+        return;
+    }
+    move_devices(cfg, st);
+}
+
+}  // namespace netdev

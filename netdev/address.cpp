@@ -1,0 +1,158 @@
+#include "netdev/address.hpp"
+
+#include <arpa/inet.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+
+#include <cerrno>
+
+#include "common/error.hpp"
+#include "common/ifname.hpp"
+#include "common/logging.hpp"
+
+namespace netdev {
+namespace {
+
+constexpr int kDumpAttempts = 5;
+
+// Flags a user sets (ip address add ... nodad noprefixroute ...); the rest (secondary,
+// tentative, deprecated, permanent, dadfailed) the kernel derives again on its own.
+constexpr std::uint32_t kReplayedFlags = IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_HOMEADDRESS |
+                                         IFA_F_MANAGETEMPADDR | IFA_F_NOPREFIXROUTE |
+                                         IFA_F_MCAUTOJOIN;
+
+// Attributes carried verbatim. IFA_CACHEINFO keeps the lifetimes (the kernel reads only
+// ifa_valid/ifa_prefered); IFA_LABEL is rewritten; the rest is state, not configuration.
+bool is_replayed(std::uint16_t type) {
+    switch (type) {
+        case IFA_ADDRESS:
+        case IFA_LOCAL:
+        case IFA_BROADCAST:
+        case IFA_CACHEINFO:
+        case IFA_RT_PRIORITY:
+        case IFA_PROTO: return true;
+        default: return false;
+    }
+}
+
+std::string ip_text(std::uint8_t family, const std::vector<std::uint8_t>& data) {
+    char buf[INET6_ADDRSTRLEN] = "?";
+    if ((family == AF_INET && data.size() == 4) || (family == AF_INET6 && data.size() == 16))
+        inet_ntop(family, data.data(), buf, sizeof buf);
+    return buf;
+}
+
+const AddressAttribute* find_attr(const AddressRecord& a, std::uint16_t type) {
+    for (const auto& attr : a.replayed)
+        if (attr.type == type) return &attr;
+    return nullptr;
+}
+
+}  // namespace
+
+std::string AddressRecord::describe() const {
+    const AddressAttribute* local = find_attr(*this, IFA_LOCAL);
+    const AddressAttribute* address = find_attr(*this, IFA_ADDRESS);
+    const AddressAttribute* main = local ? local : address;
+    std::string s = main ? ip_text(family, main->data) : std::string("?");
+    s += "/" + std::to_string(prefixlen);
+    if (local && address && local->data != address->data)
+        s += " peer " + ip_text(family, address->data);
+    if (const AddressAttribute* brd = find_attr(*this, IFA_BROADCAST))
+        s += " brd " + ip_text(family, brd->data);
+    if (!label.empty()) s += " label " + label;
+    char hex[16];
+    snprintf(hex, sizeof hex, "0x%x", flags);
+    return s + " scope " + std::to_string(scope) + " flags " + hex;
+}
+
+AddressRecord parse_address(const nlmsghdr& nlh) {
+    AddressRecord a;
+    const auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(&nlh));
+    a.family = ifa->ifa_family;
+    a.prefixlen = ifa->ifa_prefixlen;
+    a.scope = ifa->ifa_scope;
+    a.flags = ifa->ifa_flags;
+    a.index = static_cast<int>(ifa->ifa_index);
+    auto cb = [](const nlattr* attr, void* data) -> int {
+        auto& rec = *static_cast<AddressRecord*>(data);
+        std::uint16_t type = mnl_attr_get_type(attr);
+        const auto* p = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
+        std::size_t len = mnl_attr_get_payload_len(attr);
+        if (type == IFA_FLAGS && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+            rec.flags = mnl_attr_get_u32(attr);  // the full 32 bits; ifa_flags holds 8
+        else if (type == IFA_LABEL && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+            rec.label = mnl_attr_get_str(attr);
+        else if (is_replayed(type))
+            rec.replayed.push_back({type, std::vector<std::uint8_t>(p, p + len)});
+        return MNL_CB_OK;
+    };
+    mnl_attr_parse(&nlh, sizeof(ifaddrmsg), cb, &a);
+    return a;
+}
+
+bool is_carried(const AddressRecord& addr) {
+    return (addr.flags & IFA_F_PERMANENT) && addr.scope == RT_SCOPE_UNIVERSE;
+}
+
+std::vector<AddressRecord> dump_addresses(NetlinkSocket& sock, int index,
+                                          const std::string& device) {
+    for (int attempt = 1;; ++attempt) {
+        MessageBuilder msg(RTM_GETADDR, NLM_F_DUMP);
+        auto& ifa = msg.extra_header<ifaddrmsg>();
+        ifa.ifa_family = AF_UNSPEC;
+        ifa.ifa_index = static_cast<std::uint32_t>(index);
+        std::vector<AddressRecord> out;
+        try {
+            sock.transact(msg, "list addresses of " + device, [&](const nlmsghdr& nlh) {
+                if (nlh.nlmsg_type != RTM_NEWADDR) return;
+                AddressRecord a = parse_address(nlh);
+                if (a.index == index) out.push_back(std::move(a));  // pre-strict kernels
+            });
+            return out;
+        } catch (const HookError& e) {
+            if (e.sys_errno() != EINTR || attempt == kDumpAttempts) throw;
+        }
+    }
+}
+
+std::string relabel(const std::string& label, const std::string& old_name,
+                    const std::string& new_name) {
+    if (label.compare(0, old_name.size(), old_name) == 0)
+        return new_name + label.substr(old_name.size());
+    // A label that never matched its device (the kernel allows it, K8): keep its suffix.
+    auto colon = label.find(':');
+    return colon == std::string::npos ? new_name : new_name + label.substr(colon);
+}
+
+void restore_addresses(NetlinkSocket& sock, int index, const std::string& old_name,
+                       const std::string& name, const std::vector<AddressRecord>& addrs) {
+    if (addrs.empty()) return;
+    MessageBatch batch;
+    for (const AddressRecord& a : addrs) {
+        // REPLACE makes a re-run harmless: an address already there is updated, not refused.
+        MessageBuilder msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE);
+        auto& ifa = msg.extra_header<ifaddrmsg>();
+        ifa.ifa_family = a.family;
+        ifa.ifa_prefixlen = a.prefixlen;
+        ifa.ifa_scope = a.scope;
+        ifa.ifa_flags = static_cast<std::uint8_t>(a.flags & kReplayedFlags);
+        ifa.ifa_index = static_cast<std::uint32_t>(index);
+        for (const AddressAttribute& attr : a.replayed) msg.put(attr.type, attr.data);
+        msg.put_u32(IFA_FLAGS, a.flags & kReplayedFlags);
+        if (!a.label.empty()) {
+            std::string label = relabel(a.label, old_name, name);
+            if (label.size() > kMaxIfnameBytes)
+                throw HookError(ExitCode::failed_restored,
+                                "restore " + a.describe() + " on " + name + ": label " + label +
+                                    " would exceed 15 bytes");
+            msg.put_string(IFA_LABEL, label);
+        }
+        NETDEV_LOG(debug) << "restore " << a.describe() << " on " << name << " (#" << index
+                          << ") in " << sock.netns_label();
+        batch.add(msg);
+    }
+    sock.transact(batch, "restore " + std::to_string(addrs.size()) + " address(es) on " + name);
+}
+
+}  // namespace netdev

@@ -1,0 +1,150 @@
+#include "netdev/link.hpp"
+
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include <cerrno>
+
+#include "common/error.hpp"
+#include "common/logging.hpp"
+
+namespace netdev {
+namespace {
+
+std::string mac_text(const std::vector<std::uint8_t>& mac) {
+    static const char* hex = "0123456789abcdef";
+    std::string s;
+    for (std::uint8_t b : mac) {
+        if (!s.empty()) s += ':';
+        s += hex[b >> 4];
+        s += hex[b & 15];
+    }
+    return s;
+}
+
+struct NestedStrings {
+    std::uint16_t type;
+    std::vector<std::string>& out;
+};
+
+void parse_nested_strings(const nlattr* nest, std::uint16_t type, std::vector<std::string>& out) {
+    NestedStrings want{type, out};
+    auto cb = [](const nlattr* attr, void* data) -> int {
+        auto& w = *static_cast<NestedStrings*>(data);
+        if (mnl_attr_get_type(attr) == w.type && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+            w.out.emplace_back(mnl_attr_get_str(attr));
+        return MNL_CB_OK;
+    };
+    mnl_attr_parse_nested(nest, cb, &want);
+}
+
+ifinfomsg& put_ifinfo(MessageBuilder& msg, int index) {
+    auto& ifi = msg.extra_header<ifinfomsg>();
+    ifi.ifi_family = AF_UNSPEC;
+    ifi.ifi_index = index;
+    return ifi;
+}
+
+// A lookup that returns nullopt when the kernel says the link does not exist.
+std::optional<LinkInfo> get_link(NetlinkSocket& sock, MessageBuilder& msg, const std::string& what) {
+    // Statistics are most of an RTM_NEWLINK reply and we never read them.
+    msg.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    std::optional<LinkInfo> found;
+    try {
+        sock.transact(msg, what, [&](const nlmsghdr& nlh) {
+            if (nlh.nlmsg_type == RTM_NEWLINK) found = parse_link(nlh);
+        });
+    } catch (const HookError& e) {
+        if (e.sys_errno() == ENODEV) return std::nullopt;
+        throw;
+    }
+    return found;
+}
+
+}  // namespace
+
+bool LinkInfo::up() const noexcept {
+    return flags & IFF_UP;
+}
+
+LinkInfo parse_link(const nlmsghdr& nlh) {
+    LinkInfo link;
+    const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(&nlh));
+    link.index = ifi->ifi_index;
+    link.flags = ifi->ifi_flags;
+    auto cb = [](const nlattr* attr, void* data) -> int {
+        auto& l = *static_cast<LinkInfo*>(data);
+        switch (mnl_attr_get_type(attr)) {
+            case IFLA_IFNAME:
+                if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0) l.name = mnl_attr_get_str(attr);
+                break;
+            case IFLA_MTU:
+                if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0) l.mtu = mnl_attr_get_u32(attr);
+                break;
+            case IFLA_ADDRESS: {
+                const auto* p = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
+                l.mac.assign(p, p + mnl_attr_get_payload_len(attr));
+                break;
+            }
+            case IFLA_PROP_LIST: parse_nested_strings(attr, IFLA_ALT_IFNAME, l.altnames); break;
+            case IFLA_LINKINFO: {
+                std::vector<std::string> kind;
+                parse_nested_strings(attr, IFLA_INFO_KIND, kind);
+                if (!kind.empty()) l.kind = kind.front();
+                break;
+            }
+        }
+        return MNL_CB_OK;
+    };
+    mnl_attr_parse(&nlh, sizeof(ifinfomsg), cb, &link);
+    return link;
+}
+
+std::optional<LinkInfo> find_link_by_name(NetlinkSocket& sock, const std::string& name) {
+    MessageBuilder msg(RTM_GETLINK, 0);
+    put_ifinfo(msg, 0);
+    msg.put_string(IFLA_IFNAME, name);
+    return get_link(sock, msg, "look up link " + name);
+}
+
+std::optional<LinkInfo> find_link_by_index(NetlinkSocket& sock, int index) {
+    MessageBuilder msg(RTM_GETLINK, 0);
+    put_ifinfo(msg, index);
+    return get_link(sock, msg, "look up link #" + std::to_string(index));
+}
+
+std::vector<LinkInfo> list_links(NetlinkSocket& sock) {
+    MessageBuilder msg(RTM_GETLINK, NLM_F_DUMP);
+    put_ifinfo(msg, 0);
+    msg.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    std::vector<LinkInfo> links;
+    sock.transact(msg, "list links", [&](const nlmsghdr& nlh) {
+        if (nlh.nlmsg_type == RTM_NEWLINK) links.push_back(parse_link(nlh));
+    });
+    return links;
+}
+
+void set_link_up(NetlinkSocket& sock, const LinkInfo& link, bool up) {
+    MessageBuilder msg(RTM_NEWLINK, 0);
+    auto& ifi = put_ifinfo(msg, link.index);
+    ifi.ifi_change = IFF_UP;
+    ifi.ifi_flags = up ? IFF_UP : 0;
+    NETDEV_LOG(debug) << "set " << link.name << " (#" << link.index << ") " << (up ? "up" : "down")
+                      << " in " << sock.netns_label();
+    sock.transact(msg, std::string("set ") + link.name + (up ? " up" : " down"));
+}
+
+void move_link(NetlinkSocket& sock, const LinkInfo& link, int netns_fd, const std::string& label,
+               const std::string& new_name) {
+    MessageBuilder msg(RTM_NEWLINK, 0);
+    put_ifinfo(msg, link.index);
+    msg.put_u32(IFLA_NET_NS_FD, static_cast<std::uint32_t>(netns_fd));
+    msg.put_string(IFLA_IFNAME, new_name);
+    NETDEV_LOG(debug) << "move " << link.name << " (#" << link.index << ", mac "
+                      << mac_text(link.mac) << ", mtu " << link.mtu << ") from "
+                      << sock.netns_label() << " to " << label << " as " << new_name;
+    sock.transact(msg, "move " + link.name + " to " + label + " as " + new_name);
+}
+
+}  // namespace netdev

@@ -1,0 +1,41 @@
+#pragma once
+// Links over rtnetlink: look up, set up/down, move to another netns. Each function names its
+// iproute2 equivalent.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netdev/netlink_socket.hpp"
+
+namespace netdev {
+
+struct LinkInfo {
+    int index = 0;
+    std::string name;
+    unsigned flags = 0;  // IFF_*
+    std::uint32_t mtu = 0;
+    std::vector<std::uint8_t> mac;  // IFLA_ADDRESS
+    std::vector<std::string> altnames;
+    std::string kind;  // IFLA_INFO_KIND ("veth", "bridge"), empty for physical devices
+
+    bool up() const noexcept;
+};
+
+// Decodes an RTM_NEWLINK message.
+LinkInfo parse_link(const nlmsghdr& nlh);
+
+// `ip link show dev NAME`; also matches altnames (KERNEL-FACTS K7). nullopt on ENODEV.
+std::optional<LinkInfo> find_link_by_name(NetlinkSocket& sock, const std::string& name);
+// `ip link show` of one ifindex. nullopt on ENODEV.
+std::optional<LinkInfo> find_link_by_index(NetlinkSocket& sock, int index);
+// `ip link show`: every link of the netns. Only for a container netns, which holds few.
+std::vector<LinkInfo> list_links(NetlinkSocket& sock);
+// `ip link set dev X up|down`.
+void set_link_up(NetlinkSocket& sock, const LinkInfo& link, bool up);
+// `ip link set dev X netns FD name NEW`: ONE RTM_NEWLINK with IFLA_NET_NS_FD + IFLA_IFNAME.
+// Not atomic (KERNEL-FACTS K2): on failure the device may already be in the target.
+void move_link(NetlinkSocket& sock, const LinkInfo& link, int netns_fd, const std::string& label,
+               const std::string& new_name);
+
+}  // namespace netdev

@@ -1,0 +1,62 @@
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+
+#include <cerrno>
+
+#include "common/error.hpp"
+#include "common/netns.hpp"
+#include "netdev/netlink_transport.hpp"
+
+namespace netdev {
+namespace {
+
+struct MnlSocketCloser {
+    void operator()(mnl_socket* s) const noexcept { mnl_socket_close(s); }
+};
+
+class MnlTransport final : public NetlinkTransport {
+public:
+    explicit MnlTransport(const Netns& netns) : label_(netns.label()) {
+        NetnsGuard in_target(netns);
+        sock_.reset(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
+        if (!sock_) throw_errno(ExitCode::failed_restored, "netlink socket in " + label_, errno);
+        if (mnl_socket_bind(sock_.get(), 0, MNL_SOCKET_AUTOPID) < 0) fail("bind netlink socket");
+        int on = 1;
+        // EXT_ACK: the kernel's own words in errors. CAP_ACK: errors do not echo the whole
+        // request. GET_STRICT_CHK: dumps honour ifa_index (KERNEL-FACTS K11).
+        for (int opt : {NETLINK_EXT_ACK, NETLINK_CAP_ACK, NETLINK_GET_STRICT_CHK})
+            if (mnl_socket_setsockopt(sock_.get(), opt, &on, sizeof on) < 0) fail("setsockopt netlink");
+    }
+
+    void send(std::span<const std::byte> bytes) override {
+        ssize_t n;
+        do n = mnl_socket_sendto(sock_.get(), bytes.data(), bytes.size());
+        while (n < 0 && errno == EINTR);
+        if (n < 0) fail("send netlink request");
+    }
+
+    std::size_t receive(std::span<std::byte> buffer) override {
+        ssize_t n;
+        do n = mnl_socket_recvfrom(sock_.get(), buffer.data(), buffer.size());
+        while (n < 0 && errno == EINTR);
+        if (n < 0) fail("receive netlink reply");
+        return static_cast<std::size_t>(n);
+    }
+
+    std::uint32_t port_id() const override { return mnl_socket_get_portid(sock_.get()); }
+
+private:
+    [[noreturn]] void fail(const std::string& what) {
+        throw_errno(ExitCode::failed_restored, what + " in " + label_, errno);
+    }
+    std::string label_;
+    std::unique_ptr<mnl_socket, MnlSocketCloser> sock_;
+};
+
+}  // namespace
+
+std::unique_ptr<NetlinkTransport> open_rtnl_transport(const Netns& netns) {
+    return std::make_unique<MnlTransport>(netns);
+}
+
+}  // namespace netdev

@@ -1,0 +1,133 @@
+#include "netdev/mover.hpp"
+
+#include "common/error.hpp"
+#include "common/ifname.hpp"
+#include "common/logging.hpp"
+
+namespace netdev {
+namespace {
+
+// How far one device got; what rollback must undo.
+enum class Step { untouched, snapshotted, down, move_attempted, moved };
+
+struct JournalEntry {
+    const DeviceMove& move;
+    Step step = Step::untouched;
+    std::vector<AddressRecord> addresses;
+};
+
+std::vector<AddressRecord> snapshot(NetlinkSocket& sock, const LinkInfo& link) {
+    std::vector<AddressRecord> kept;
+    for (AddressRecord& a : dump_addresses(sock, link.index, link.name)) {
+        if (is_carried(a)) {
+            NETDEV_LOG(debug) << "carry " << a.describe();
+            kept.push_back(std::move(a));
+        } else {
+            NETDEV_LOG(debug) << "leave " << a.describe() << " (not permanent and global)";
+        }
+    }
+    return kept;
+}
+
+// Finds a moved device in `end`: by ifindex (kept across moves unless taken there, K4) with
+// the same MAC, else by scanning the few links of the container netns for that MAC.
+std::optional<LinkInfo> locate(NetnsEnd end, const LinkInfo& original, bool scan) {
+    auto same = [&](const LinkInfo& l) { return l.mac == original.mac; };
+    if (auto l = find_link_by_index(end.sock, original.index); l && same(*l)) return l;
+    if (!scan) return std::nullopt;
+    std::optional<LinkInfo> found;
+    for (LinkInfo& l : list_links(end.sock))  // K2: a failed move leaves the host name
+        if (same(l) && (!found || l.name == original.name)) found = std::move(l);
+    return found;
+}
+
+MovedDevice move_one(JournalEntry& j, NetnsEnd host, NetnsEnd container) {
+    const LinkInfo& link = j.move.host_link;
+    const std::string& wanted = j.move.request.container_name;
+    // K1: link-down deletes IPv6 addresses, so the snapshot comes first.
+    j.addresses = snapshot(host.sock, link);
+    j.step = Step::snapshotted;
+    if (link.up()) set_link_up(host.sock, link, false);
+    j.step = Step::down;
+    j.step = Step::move_attempted;
+    move_link(host.sock, link, container.netns.fd(), container.netns.label(), wanted);
+    j.step = Step::moved;
+    // K4: a %d template is resolved by the kernel; learn the real name from the device.
+    std::optional<LinkInfo> moved = locate(container, link, is_name_template(wanted));
+    if (!moved && !is_name_template(wanted)) moved = find_link_by_name(container.sock, wanted);
+    if (!moved)
+        throw HookError(ExitCode::failed_restored, "moved but not found in " +
+                                                       container.netns.label());
+    restore_addresses(container.sock, moved->index, link.name, moved->name, j.addresses);
+    // runtime-spec "Network Devices": the runtime MUST set the device up.
+    set_link_up(container.sock, *moved, true);
+    NETDEV_LOG(info) << "moved to " << container.netns.label() << " as " << moved->name << " with "
+                     << j.addresses.size() << " address(es)";
+    return {link.name, moved->name, moved->index, j.addresses};
+}
+
+// Puts one device back on the host under its original name, with its addresses and admin
+// state. Throws when it cannot.
+void return_home(const JournalEntry& j, NetnsEnd host, NetnsEnd container) {
+    const LinkInfo& original = j.move.host_link;
+    NETDEV_LOG_DEVICE(original.name);
+    std::optional<LinkInfo> at_home = locate(host, original, false);
+    if (!at_home) {
+        std::optional<LinkInfo> away = locate(container, original, true);
+        if (!away)
+            throw HookError(ExitCode::restore_incomplete,
+                            "not found in " + host.netns.label() + " nor in " +
+                                container.netns.label());
+        NETDEV_LOG(info) << "bringing back from " << container.netns.label() << " where it is "
+                            << away->name;
+        if (away->up()) set_link_up(container.sock, *away, false);
+        move_link(container.sock, *away, host.netns.fd(), host.netns.label(), original.name);
+        at_home = find_link_by_name(host.sock, original.name);
+        if (!at_home)
+            throw HookError(ExitCode::restore_incomplete,
+                            "moved back but not found in " + host.netns.label());
+    }
+    // Replace, not add: IPv4 addresses survived the down (K1), IPv6 ones did not.
+    restore_addresses(host.sock, at_home->index, original.name, original.name, j.addresses);
+    if (original.up()) set_link_up(host.sock, *at_home, true);
+    NETDEV_LOG(info) << "restored on " << host.netns.label() << " as it was";
+}
+
+}  // namespace
+
+std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, NetnsEnd container) {
+    std::vector<JournalEntry> journal;
+    journal.reserve(plan.moves.size());
+    std::vector<MovedDevice> done;
+    try {
+        for (const DeviceMove& m : plan.moves) {
+            NETDEV_LOG_DEVICE(m.request.host_name);
+            journal.push_back({m, Step::untouched, {}});
+            try {
+                done.push_back(move_one(journal.back(), host, container));
+            } catch (const HookError& e) {
+                throw e.prefixed(m.request.host_name);
+            }
+        }
+        return done;
+    } catch (const std::exception& failure) {
+        // Any failure, not only ours (bad_alloc too): nothing is left half-moved.
+        const auto* hook_error = dynamic_cast<const HookError*>(&failure);
+        std::string lost;
+        for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
+            if (it->step == Step::untouched) continue;
+            try {
+                return_home(*it, host, container);
+            } catch (const std::exception& e) {
+                lost += "; NOT RESTORED " + it->move.request.host_name + ": " + e.what();
+            }
+        }
+        if (!lost.empty())
+            throw HookError(ExitCode::restore_incomplete, failure.what() + lost);
+        throw HookError(ExitCode::failed_restored,
+                        std::string(failure.what()) + " (all devices restored on the host)",
+                        hook_error ? hook_error->sys_errno() : 0);
+    }
+}
+
+}  // namespace netdev

@@ -1,0 +1,56 @@
+#pragma once
+// Building rtnetlink requests with libmnl into a bounded buffer, and batching several into one
+// datagram (one sendmsg for N requests; the kernel acks each).
+#include <libmnl/libmnl.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace netdev {
+
+class MessageBuilder {
+public:
+    // NLM_F_REQUEST, sequence number and (for non-dumps) NLM_F_ACK are added when sent.
+    MessageBuilder(std::uint16_t type, std::uint16_t flags);
+    MessageBuilder(const MessageBuilder&) = delete;
+    MessageBuilder& operator=(const MessageBuilder&) = delete;
+
+    // The fixed family header (ifinfomsg, ifaddrmsg), zeroed.
+    template <typename T>
+    T& extra_header() {
+        return *static_cast<T*>(mnl_nlmsg_put_extra_header(nlh_, sizeof(T)));
+    }
+    // The family header added by extra_header().
+    template <typename T>
+    T& payload() {
+        return *static_cast<T*>(mnl_nlmsg_get_payload(nlh_));
+    }
+    void put(std::uint16_t type, std::span<const std::uint8_t> data);
+    void put_u8(std::uint16_t type, std::uint8_t v) { put(type, {&v, 1}); }
+    void put_u32(std::uint16_t type, std::uint32_t v);
+    void put_string(std::uint16_t type, const std::string& s);  // NUL-terminated
+
+    std::span<const std::byte> bytes() const;
+    std::span<std::byte> bytes();
+
+private:
+    alignas(nlmsghdr) std::array<std::byte, 4096> buf_{};
+    nlmsghdr* nlh_;
+};
+
+// Several requests sent as one datagram.
+class MessageBatch {
+public:
+    void add(const MessageBuilder& msg);
+    std::span<std::byte> bytes() { return {buf_.data(), buf_.size()}; }
+    bool empty() const { return buf_.empty(); }
+
+private:
+    std::vector<std::byte> buf_;
+};
+
+}  // namespace netdev

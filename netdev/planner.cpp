@@ -1,0 +1,78 @@
+#include "netdev/planner.hpp"
+
+#include <set>
+
+#include "common/error.hpp"
+#include "common/ifname.hpp"
+#include "common/logging.hpp"
+
+namespace netdev {
+namespace {
+
+[[noreturn]] void refuse(const std::string& device, const std::string& why) {
+    throw HookError(ExitCode::refused, device + ": " + why);
+}
+
+// A container name that is free, or a reason it is not. Templates are the kernel's to place.
+void check_name_free(const DeviceMove& move, LinkLookup& container) {
+    const std::string& host = move.request.host_name;
+    const std::string& wanted = move.request.container_name;
+    if (!is_name_template(wanted)) {
+        if (auto clash = container.find(wanted))
+            refuse(host, "name " + wanted + " already exists in " + container.netns_label() +
+                             " (ifindex " + std::to_string(clash->index) + ")");
+    }
+    // Altnames move with the device and must be unique there too (KERNEL-FACTS K7).
+    for (const std::string& alt : move.host_link.altnames)
+        if (container.find(alt))
+            refuse(host, "its altname " + alt + " already exists in " + container.netns_label());
+}
+
+}  // namespace
+
+void validate_requests(const std::vector<NetDeviceRequest>& requests, const std::string& source) {
+    std::set<std::string> targets;
+    for (const NetDeviceRequest& r : requests) {
+        std::string entry = source + "[\"" + r.host_name + "\"]";
+        if (auto why = ifname_problem(r.host_name))
+            throw HookError(ExitCode::invalid_input, entry + ": host name \"" + r.host_name +
+                                                         "\" " + *why);
+        if (is_name_template(r.host_name))
+            throw HookError(ExitCode::invalid_input,
+                            entry + ": a host device name cannot be a template");
+        if (auto why = ifname_problem(r.container_name))
+            throw HookError(ExitCode::invalid_input,
+                            entry + ".name: \"" + r.container_name + "\" " + *why);
+        if (!is_name_template(r.container_name) && !targets.insert(r.container_name).second)
+            throw HookError(ExitCode::invalid_input,
+                            entry + ".name: \"" + r.container_name +
+                                "\" is the container name of another entry too");
+    }
+}
+
+MovePlan plan_moves(const std::vector<NetDeviceRequest>& requests, LinkLookup& host,
+                    LinkLookup& container) {
+    MovePlan plan;
+    std::set<int> indexes;
+    for (const NetDeviceRequest& r : requests) {
+        std::optional<LinkInfo> link = host.find(r.host_name);
+        if (!link) {
+            // A re-run, or a runtime that moved it natively: done already, not an error.
+            if (!is_name_template(r.container_name) && container.find(r.container_name)) {
+                NETDEV_LOG(info) << r.host_name << ": already in " << container.netns_label()
+                                 << " as " << r.container_name << ", nothing to do";
+                plan.already_moved.push_back(r);
+                continue;
+            }
+            refuse(r.host_name, "no such device in " + host.netns_label());
+        }
+        if (!indexes.insert(link->index).second)
+            refuse(r.host_name, "names the same device (ifindex " + std::to_string(link->index) +
+                                    ") as another entry");
+        plan.moves.push_back({r, std::move(*link)});
+        check_name_free(plan.moves.back(), container);
+    }
+    return plan;
+}
+
+}  // namespace netdev

@@ -1,0 +1,140 @@
+// Pre-checks: each refusal happens before the first change, so the host is exactly as it was.
+#include "tests/integration/world.hpp"
+
+using namespace netdev::test;
+
+namespace {
+
+bool mentions(const HookResult& r, const std::string& part) {
+    return r.stderr_text.find(part) != std::string::npos;
+}
+
+// Exactly one line on stderr.
+bool one_line(const HookResult& r) {
+    return !r.stderr_text.empty() && r.stderr_text.find('\n') == r.stderr_text.size() - 1;
+}
+
+}  // namespace
+
+TEST_CASE("a name already taken in the container leaves the host device exactly as it was") {
+    World w;
+    w.configured_veth("v0", 2);
+    w.container.sh("ip link add ctr0 type veth peer name ctr0p");
+    DeviceView before = w.on_host("v0");
+    Bundle b(config_with(R"({"v0":{"name":"ctr0"}})"));
+    HookResult r = w.hook(b);
+    CHECK(r.exit_code == 3);
+    CHECK(one_line(r));
+    CHECK(mentions(r, "v0: name ctr0 already exists in /proc/"));
+    CHECK(w.on_host("v0") == before);
+    CHECK(link_names(w.container) == std::vector<std::string>{"ctr0", "ctr0p"});
+}
+
+TEST_CASE("the host name colliding in the container is fine when a free name is asked (K3)") {
+    World w;
+    w.configured_veth("v0", 2);
+    w.container.sh("ip link add v0 type veth peer name v0p");
+    Bundle b(config_with(R"({"v0":{"name":"free0"}})"));
+    HookResult r = w.hook(b);
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(w.in_container("free0").addresses.size() == 3);
+}
+
+TEST_CASE("an altname that exists in the container is refused") {
+    World w;
+    w.configured_veth("v0", 2);
+    w.host.sh("ip link property add dev v0 altname uplink0");
+    w.container.sh("ip link add uplink0 type veth peer name x");
+    DeviceView before = w.on_host("v0");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    HookResult r = w.hook(b);
+    CHECK(r.exit_code == 3);
+    CHECK(mentions(r, "v0: its altname uplink0 already exists"));
+    CHECK(w.on_host("v0") == before);
+}
+
+TEST_CASE("a missing device changes nothing, not even the devices listed before it") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    Bundle b(config_with(R"({"v0":{"name":"c0"},"nosuch0":{}})"));
+    HookResult r = w.hook(b);
+    CHECK(r.exit_code == 3);
+    CHECK(one_line(r));
+    CHECK(mentions(r, "nosuch0: no such device in host netns"));
+    CHECK(w.on_host("v0") == before);
+    CHECK(link_names(w.container).empty());
+}
+
+TEST_CASE("a target that is the runtime's own netns is refused (K6)") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    ParkedProcess in_host(w.host);
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    HookResult r = run_hook_binary(w.host, b.state(in_host.pid()));
+    CHECK(r.exit_code == 3);
+    CHECK(mentions(r, "is the runtime's own network namespace"));
+    CHECK(w.on_host("v0") == before);
+}
+
+TEST_CASE("a config without a private network namespace is refused") {
+    World w;
+    w.configured_veth("v0", 2);
+    Bundle b(R"({"linux":{"namespaces":[{"type":"mount"}],"netDevices":{"v0":{}}}})");
+    HookResult r = w.hook(b);
+    CHECK(r.exit_code == 3);
+    CHECK(mentions(r, "linux.namespaces: no network namespace"));
+    CHECK(w.on_host("v0").up);
+}
+
+TEST_CASE("bad names are refused with exit 2, naming the field and the value") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    struct Row {
+        const char* devices;
+        const char* message;
+    };
+    for (const Row& row : {
+             Row{R"({"v0":{"name":"eth0:1"}})", R"(linux.netDevices["v0"].name: "eth0:1" contains ':')"},
+             Row{R"({"v0":{"name":"sixteen-bytes-xx"}})", R"("sixteen-bytes-xx" is 16 bytes long)"},
+             Row{R"({"v0":{"name":"a b"}})", "contains whitespace"},
+             Row{R"({"v0":{"name":".."}})", "is reserved"},
+             Row{R"({"v0":{"name":7}})", R"(linux.netDevices["v0"].name: expected a string, got a number 7)"},
+         }) {
+        CAPTURE(row.devices);
+        Bundle b(config_with(row.devices));
+        HookResult r = w.hook(b);
+        CHECK(r.exit_code == 2);
+        CHECK(one_line(r));
+        CHECK(mentions(r, row.message));
+    }
+    CHECK(w.on_host("v0") == before);
+}
+
+TEST_CASE("two devices mapped to one container name are refused") {
+    World w;
+    w.configured_veth("v0", 2);
+    w.configured_veth("v1", 3);
+    Bundle b(config_with(R"({"v0":{"name":"c0"},"v1":{"name":"c0"}})"));
+    HookResult r = w.hook(b);
+    CHECK(r.exit_code == 2);
+    CHECK(mentions(r, R"(linux.netDevices["v1"].name: "c0" is the container name of another entry)"));
+    CHECK(link_names(w.host) == std::vector<std::string>{"v0", "v0p", "v1", "v1p"});
+}
+
+TEST_CASE("malformed state on stdin is refused with exit 2") {
+    World w;
+    HookResult r = run_hook_binary(w.host, R"({"id":"x","pid":"abc","bundle":"/b"})");
+    CHECK(r.exit_code == 2);
+    CHECK(mentions(r, R"(state.pid: expected an integer, got a string "abc")"));
+}
+
+TEST_CASE("no devices requested: nothing to do, exit 0") {
+    World w;
+    Bundle b(R"({"linux":{"namespaces":[{"type":"network"}]}})");
+    HookResult r = w.hook(b);
+    CHECK(r.exit_code == 0);
+    CHECK(r.stderr_text.empty());
+}

@@ -1,0 +1,40 @@
+// Nothing lost: when the kernel refuses a move half way, every device touched goes back to
+// the host under its name, with its addresses (IPv6 too, K1) and admin state.
+#include "tests/integration/world.hpp"
+
+using namespace netdev::test;
+
+TEST_CASE("a bridge among three devices leaves all three intact on the host (K9)") {
+    World w;
+    w.configured_veth("v0", 2);
+    w.veth("v1");
+    w.host.sh("ip addr add 10.7.0.1/24 dev v1 && ip -6 addr add 2001:db8:7::1/64 dev v1 nodad");
+    w.host.sh("ip link add br0 type bridge && ip addr add 10.8.0.1/24 dev br0 && ip link set br0 up");
+    DeviceView v0 = w.on_host("v0"), v1 = w.on_host("v1"), br0 = w.on_host("br0");
+    REQUIRE(v0.up);
+    REQUIRE_FALSE(v1.up);  // down before: must be down after
+    Bundle b(config_with(R"({"v0":{"name":"c0"},"v1":{"name":"c1"},"br0":{"name":"c2"}})"));
+
+    HookResult r = w.hook(b);
+    CHECK(r.exit_code == 1);
+    CHECK(r.stderr_text.find("br0: move br0 to /proc/") != std::string::npos);
+    CHECK(r.stderr_text.find("all devices restored on the host") != std::string::npos);
+    CHECK(r.stderr_text.find('\n') == r.stderr_text.size() - 1);
+
+    CHECK(w.on_host("v0") == v0);
+    CHECK(w.on_host("v1") == v1);
+    CHECK(w.on_host("br0") == br0);
+    CHECK(link_names(w.container).empty());
+}
+
+TEST_CASE("after a failed run the same devices move cleanly") {
+    World w;
+    w.configured_veth("v0", 2);
+    w.host.sh("ip link add br0 type bridge");
+    Bundle bad(config_with(R"({"v0":{"name":"c0"},"br0":{}})"));
+    REQUIRE(w.hook(bad).exit_code == 1);
+    Bundle good(config_with(R"({"v0":{"name":"c0"}})"));
+    HookResult r = w.hook(good);
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(w.in_container("c0").addresses.size() == 3);
+}

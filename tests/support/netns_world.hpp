@@ -1,0 +1,82 @@
+#pragma once
+// Private worlds for integration tests: anonymous network namespaces held only by fds (so
+// nothing outlives the test process, even on a crash), commands run inside them, processes
+// parked in them, and the hook binary run the way a runtime runs it.
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/netns.hpp"
+#include "netdev/address.hpp"
+#include "netdev/link.hpp"
+
+namespace netdev::test {
+
+// True when this process may create network namespaces (root, or CAP_SYS_ADMIN).
+bool can_create_netns();
+
+class TestNetns {
+public:
+    explicit TestNetns(const std::string& label);
+    const Netns& netns() const { return netns_; }
+    // Runs `sh -c command` inside; fails the test on a non-zero exit.
+    void sh(const std::string& command) const;
+    // Runs `sh -c command` inside, returning its exit code.
+    int sh_status(const std::string& command) const;
+    NetlinkSocket socket() const { return NetlinkSocket::open_in(netns_); }
+
+private:
+    Netns netns_;
+};
+
+// A process sleeping in a netns, killed (by pid) and reaped on destruction.
+class ParkedProcess {
+public:
+    explicit ParkedProcess(const TestNetns& where);
+    ParkedProcess(const ParkedProcess&) = delete;
+    ParkedProcess& operator=(const ParkedProcess&) = delete;
+    ~ParkedProcess();
+    pid_t pid() const { return pid_; }
+
+private:
+    pid_t pid_;
+};
+
+// A bundle directory with a config.json, removed on destruction.
+class Bundle {
+public:
+    explicit Bundle(const std::string& config_json);
+    ~Bundle();
+    const std::filesystem::path& dir() const { return dir_; }
+    std::string state(pid_t pid, const std::string& status = "creating") const;
+
+private:
+    std::filesystem::path dir_;
+};
+
+struct HookResult {
+    int exit_code;
+    std::string stderr_text;
+};
+
+// Runs the built oci-netdev-hook inside `where` with `state` on stdin, as a runtime does.
+HookResult run_hook_binary(const TestNetns& where, const std::string& state,
+                           const std::vector<std::string>& args = {"createRuntime"});
+
+// What a user checks with `ip address show`: name, admin state, MTU, MAC, addresses.
+struct DeviceView {
+    std::string name;
+    bool up = false;
+    std::uint32_t mtu = 0;
+    std::vector<std::uint8_t> mac;
+    std::vector<std::string> addresses;  // describe() of each, sorted, tentative flag cleared
+    bool operator==(const DeviceView&) const = default;
+};
+
+std::optional<DeviceView> view_device(const TestNetns& where, const std::string& name);
+// Names of every link in `where` but lo, sorted.
+std::vector<std::string> link_names(const TestNetns& where);
+
+}  // namespace netdev::test
