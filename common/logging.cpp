@@ -1,5 +1,7 @@
 #include "common/logging.hpp"
 
+#include <fcntl.h>
+
 #include <boost/core/null_deleter.hpp>
 #include <boost/log/attributes/clock.hpp>
 #include <boost/log/core.hpp>
@@ -12,6 +14,7 @@
 #include <iostream>
 
 #include "common/error.hpp"
+#include "common/unique_fd.hpp"
 
 namespace netdev {
 namespace logging = boost::log;
@@ -71,6 +74,9 @@ void init_logging(const LogOptions& options) {
     core->remove_all_sinks();
     add_stderr_sink(options.stderr_level);
     if (options.file.empty()) return;
+    // Boost.Log opens the file lazily and would fail mid-run; find out now, naming the path.
+    UniqueFd probe(::open(options.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+    if (!probe) throw_errno(ExitCode::invalid_input, "--log-file " + options.file, errno);
     core->add_global_attribute("TimeStamp", logging::attributes::local_clock());
     // The file records at least info, more when stderr is asked for more.
     add_file_sink(options.file, std::min(options.stderr_level, LogSeverity::info));

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what building, testing and the demo need, from Debian 12's packages.
+# Boost 1.81 (not 1.74, which has no Boost.JSON), libmnl, doctest; iproute2 for the tests'
+# fixtures and the demo (the hook itself never runs `ip`).
+set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: run as root (sudo)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+  cmake make g++ pkg-config \
+  libboost-json1.81-dev libboost-log1.81-dev libmnl-dev doctest-dev \
+  iproute2 util-linux >/dev/null

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole suite, from a fresh Debian 12 machine: dependencies, a release build and its
+# tests, then an ASan+UBSan build and its tests. Integration tests need root (they build
+# private network namespaces; nothing in the root netns is touched).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+bash scripts/install-deps.sh
+
+echo "== build and test (RelWithDebInfo)"
+bash scripts/build.sh build
+(cd build && ctest --output-on-failure)
+
+echo "== build and test (ASan + UBSan)"
+bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DNETDEV_SANITIZE=ON
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure)
