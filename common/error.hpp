@@ -16,7 +16,7 @@ enum class ExitCode : int {
 };
 
 class HookError : public std::runtime_error {
-public:
+  public:
     HookError(ExitCode code, const std::string& message, int sys_errno = 0)
         : std::runtime_error(message), code_(code), errno_(sys_errno) {}
 
@@ -29,7 +29,7 @@ public:
     }
     HookError with_code(ExitCode code) const { return HookError(code, what(), errno_); }
 
-private:
+  private:
     ExitCode code_;
     int errno_;
 };

@@ -34,10 +34,10 @@ void add_stderr_sink(LogSeverity level) {
     backend->auto_flush(true);
     auto sink = boost::make_shared<logging::sinks::synchronous_sink<backend_t>>(backend);
     sink->set_filter(logging::trivial::severity >= level && !expr::has_attr(kw_final));
-    sink->set_formatter(expr::stream << "oci-netdev-hook: " << logging::trivial::severity
-                                     << expr::if_(expr::has_attr(kw_device))[expr::stream
-                                                                             << ": " << kw_device]
-                                     << ": " << expr::smessage);
+    sink->set_formatter(expr::stream
+                        << "oci-netdev-hook: " << logging::trivial::severity
+                        << expr::if_(expr::has_attr(kw_device))[expr::stream << ": " << kw_device]
+                        << ": " << expr::smessage);
     logging::core::get()->add_sink(sink);
 }
 
@@ -48,11 +48,10 @@ void add_file_sink(const std::string& path, LogSeverity level) {
     backend->auto_flush(true);
     auto sink = boost::make_shared<logging::sinks::synchronous_sink<backend_t>>(backend);
     sink->set_filter(logging::trivial::severity >= level || expr::has_attr(kw_final));
-    sink->set_formatter(
-        expr::stream << expr::format_date_time(kw_time, "%Y-%m-%dT%H:%M:%S.%f") << " "
-                     << logging::trivial::severity << " container=" << kw_container
-                     << " stage=" << kw_stage << " device=" << kw_device << ": "
-                     << expr::smessage);
+    sink->set_formatter(expr::stream << expr::format_date_time(kw_time, "%Y-%m-%dT%H:%M:%S.%f")
+                                     << " " << logging::trivial::severity
+                                     << " container=" << kw_container << " stage=" << kw_stage
+                                     << " device=" << kw_device << ": " << expr::smessage);
     logging::core::get()->add_sink(sink);
 }
 
@@ -60,8 +59,8 @@ void add_file_sink(const std::string& path, LogSeverity level) {
 
 std::optional<LogSeverity> parse_log_level(std::string_view text) {
     static constexpr std::pair<std::string_view, LogSeverity> kLevels[] = {
-        {"trace", LogSeverity::trace}, {"debug", LogSeverity::debug},
-        {"info", LogSeverity::info},   {"warning", LogSeverity::warning},
+        {"trace", LogSeverity::trace},  {"debug", LogSeverity::debug},
+        {"info", LogSeverity::info},    {"warning", LogSeverity::warning},
         {"warn", LogSeverity::warning}, {"error", LogSeverity::error},
     };
     for (const auto& [name, level] : kLevels)
@@ -84,7 +83,8 @@ void init_logging(const LogOptions& options) {
 
 void set_log_context(const std::string& container_id, const std::string& stage) {
     auto core = logging::core::get();
-    core->add_global_attribute("ContainerId", logging::attributes::constant<std::string>(container_id));
+    core->add_global_attribute("ContainerId",
+                               logging::attributes::constant<std::string>(container_id));
     core->add_global_attribute("Stage", logging::attributes::constant<std::string>(stage));
 }
 

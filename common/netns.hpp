@@ -16,7 +16,7 @@ struct NetnsId {
 };
 
 class Netns {
-public:
+  public:
     // The netns file at `path` (e.g. /var/run/netns/x or /proc/42/ns/net).
     static Netns open_path(const std::string& path);
     // As above, named `label` in messages.
@@ -32,7 +32,7 @@ public:
     // How error messages name this netns: its path, or "host netns".
     const std::string& label() const noexcept { return label_; }
 
-private:
+  private:
     Netns(UniqueFd fd, std::string label);
     UniqueFd fd_;
     NetnsId id_;
@@ -42,13 +42,13 @@ private:
 // Enters `target` on construction and returns to the netns it came from on destruction.
 // The hook is single-threaded; setns() affects only the calling thread.
 class NetnsGuard {
-public:
+  public:
     explicit NetnsGuard(const Netns& target);
     NetnsGuard(const NetnsGuard&) = delete;
     NetnsGuard& operator=(const NetnsGuard&) = delete;
     ~NetnsGuard();
 
-private:
+  private:
     UniqueFd origin_;
 };
 

@@ -19,17 +19,22 @@ std::string excerpt(const json::value& v) {
 
 std::string kind_of(const json::value& v) {
     switch (v.kind()) {
-        case json::kind::null: return "null";
-        case json::kind::bool_: return "a boolean";
-        case json::kind::string: return "a string";
-        case json::kind::array: return "an array";
-        case json::kind::object: return "an object";
-        default: return "a number";
+        case json::kind::null:
+            return "null";
+        case json::kind::bool_:
+            return "a boolean";
+        case json::kind::string:
+            return "a string";
+        case json::kind::array:
+            return "an array";
+        case json::kind::object:
+            return "an object";
+        default:
+            return "a number";
     }
 }
 
-[[noreturn]] void wrong_type(const std::string& field, const char* expected,
-                             const json::value& v) {
+[[noreturn]] void wrong_type(const std::string& field, const char* expected, const json::value& v) {
     bad(field, std::string("expected ") + expected + ", got " + kind_of(v) + " " + excerpt(v));
 }
 
@@ -117,12 +122,13 @@ OciState parse_state(std::string_view json_text) {
     if (!bundle || bundle->empty()) bad("state.bundle", "missing");
     st.bundle = *bundle;
     if (const json::value* pid = root.if_contains("pid"); pid && !pid->is_null()) {
-        if (pid->is_int64()) st.pid = pid->get_int64();
+        if (pid->is_int64())
+            st.pid = pid->get_int64();
         else if (pid->is_uint64() && pid->get_uint64() <= INT64_MAX)
             st.pid = static_cast<long long>(pid->get_uint64());
-        else wrong_type("state.pid", "an integer", *pid);
-        if (*st.pid < 0 || *st.pid > INT32_MAX)
-            bad("state.pid", "out of range: " + excerpt(*pid));
+        else
+            wrong_type("state.pid", "an integer", *pid);
+        if (*st.pid < 0 || *st.pid > INT32_MAX) bad("state.pid", "out of range: " + excerpt(*pid));
     }
     st.annotations = parse_annotations(root, "state.");
     return st;

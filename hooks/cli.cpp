@@ -45,15 +45,17 @@ CliOptions parse_cli(int argc, const char* const* argv) {
             std::string v = option_value(arg, "--log-level", i, argc, argv);
             auto level = parse_log_level(v);
             if (!level)
-                throw HookError(ExitCode::invalid_input,
-                                "--log-level \"" + v + "\": expected trace, debug, info, warning or error");
+                throw HookError(
+                    ExitCode::invalid_input,
+                    "--log-level \"" + v + "\": expected trace, debug, info, warning or error");
             opts.log.stderr_level = *level;
         } else if (is_option(arg, "--log-file")) {
             opts.log.file = option_value(arg, "--log-file", i, argc, argv);
         } else if (arg.starts_with("-")) {
             throw HookError(ExitCode::invalid_input, "unknown option \"" + std::string(arg) + "\"");
         } else if (have_stage) {
-            throw HookError(ExitCode::invalid_input, "unexpected argument \"" + std::string(arg) + "\"");
+            throw HookError(ExitCode::invalid_input,
+                            "unexpected argument \"" + std::string(arg) + "\"");
         } else {
             opts.stage = parse_stage(arg);
             have_stage = true;
@@ -64,10 +66,14 @@ CliOptions parse_cli(int argc, const char* const* argv) {
 
 const char* stage_name(Stage stage) {
     switch (stage) {
-        case Stage::create_runtime: return "createRuntime";
-        case Stage::create_container: return "createContainer";
-        case Stage::poststop: return "poststop";
-        default: return "from-state";
+        case Stage::create_runtime:
+            return "createRuntime";
+        case Stage::create_container:
+            return "createContainer";
+        case Stage::poststop:
+            return "poststop";
+        default:
+            return "from-state";
     }
 }
 

@@ -30,8 +30,10 @@ bool is_replayed(std::uint16_t type) {
         case IFA_BROADCAST:
         case IFA_CACHEINFO:
         case IFA_RT_PRIORITY:
-        case IFA_PROTO: return true;
-        default: return false;
+        case IFA_PROTO:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -143,9 +145,9 @@ void restore_addresses(NetlinkSocket& sock, int index, const std::string& old_na
         if (!a.label.empty()) {
             std::string label = relabel(a.label, old_name, name);
             if (label.size() > kMaxIfnameBytes)
-                throw HookError(ExitCode::failed_restored,
-                                "restore " + a.describe() + " on " + name + ": label " + label +
-                                    " would exceed 15 bytes");
+                throw HookError(ExitCode::failed_restored, "restore " + a.describe() + " on " +
+                                                               name + ": label " + label +
+                                                               " would exceed 15 bytes");
             msg.put_string(IFA_LABEL, label);
         }
         NETDEV_LOG(debug) << "restore " << a.describe() << " on " << name << " (#" << index

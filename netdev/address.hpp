@@ -19,8 +19,8 @@ struct AddressRecord {
     std::uint8_t scope = 0;
     std::uint32_t flags = 0;  // IFA_FLAGS when present, else ifa_flags
     int index = 0;
-    std::string label;                        // IFA_LABEL (IPv4 only)
-    std::vector<AddressAttribute> replayed;   // what RTM_NEWADDR gets back, label aside
+    std::string label;                       // IFA_LABEL (IPv4 only)
+    std::vector<AddressAttribute> replayed;  // what RTM_NEWADDR gets back, label aside
 
     // "192.0.2.1/24 peer 192.0.2.2 brd 192.0.2.255 label v0:1 flags 0x80", for logs and errors.
     std::string describe() const;

@@ -47,7 +47,8 @@ ifinfomsg& put_ifinfo(MessageBuilder& msg, int index) {
 }
 
 // A lookup that returns nullopt when the kernel says the link does not exist.
-std::optional<LinkInfo> get_link(NetlinkSocket& sock, MessageBuilder& msg, const std::string& what) {
+std::optional<LinkInfo> get_link(NetlinkSocket& sock, MessageBuilder& msg,
+                                 const std::string& what) {
     // Statistics are most of an RTM_NEWLINK reply and we never read them.
     msg.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
     std::optional<LinkInfo> found;
@@ -77,7 +78,8 @@ LinkInfo parse_link(const nlmsghdr& nlh) {
         auto& l = *static_cast<LinkInfo*>(data);
         switch (mnl_attr_get_type(attr)) {
             case IFLA_IFNAME:
-                if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0) l.name = mnl_attr_get_str(attr);
+                if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+                    l.name = mnl_attr_get_str(attr);
                 break;
             case IFLA_MTU:
                 if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0) l.mtu = mnl_attr_get_u32(attr);
@@ -87,7 +89,9 @@ LinkInfo parse_link(const nlmsghdr& nlh) {
                 l.mac.assign(p, p + mnl_attr_get_payload_len(attr));
                 break;
             }
-            case IFLA_PROP_LIST: parse_nested_strings(attr, IFLA_ALT_IFNAME, l.altnames); break;
+            case IFLA_PROP_LIST:
+                parse_nested_strings(attr, IFLA_ALT_IFNAME, l.altnames);
+                break;
             case IFLA_LINKINFO: {
                 std::vector<std::string> kind;
                 parse_nested_strings(attr, IFLA_INFO_KIND, kind);

@@ -15,7 +15,7 @@ struct MnlSocketCloser {
 };
 
 class MnlTransport final : public NetlinkTransport {
-public:
+  public:
     explicit MnlTransport(const Netns& netns) : label_(netns.label()) {
         NetnsGuard in_target(netns);
         sock_.reset(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
@@ -25,7 +25,8 @@ public:
         // EXT_ACK: the kernel's own words in errors. CAP_ACK: errors do not echo the whole
         // request. GET_STRICT_CHK: dumps honour ifa_index (KERNEL-FACTS K11).
         for (int opt : {NETLINK_EXT_ACK, NETLINK_CAP_ACK, NETLINK_GET_STRICT_CHK})
-            if (mnl_socket_setsockopt(sock_.get(), opt, &on, sizeof on) < 0) fail("setsockopt netlink");
+            if (mnl_socket_setsockopt(sock_.get(), opt, &on, sizeof on) < 0)
+                fail("setsockopt netlink");
     }
 
     void send(std::span<const std::byte> bytes) override {
@@ -45,7 +46,7 @@ public:
 
     std::uint32_t port_id() const override { return mnl_socket_get_portid(sock_.get()); }
 
-private:
+  private:
     [[noreturn]] void fail(const std::string& what) {
         throw_errno(ExitCode::failed_restored, what + " in " + label_, errno);
     }

@@ -56,8 +56,8 @@ MovedDevice move_one(JournalEntry& j, NetnsEnd host, NetnsEnd container) {
     std::optional<LinkInfo> moved = locate(container, link, is_name_template(wanted));
     if (!moved && !is_name_template(wanted)) moved = find_link_by_name(container.sock, wanted);
     if (!moved)
-        throw HookError(ExitCode::failed_restored, "moved but not found in " +
-                                                       container.netns.label());
+        throw HookError(ExitCode::failed_restored,
+                        "moved but not found in " + container.netns.label());
     restore_addresses(container.sock, moved->index, link.name, moved->name, j.addresses);
     // runtime-spec "Network Devices": the runtime MUST set the device up.
     set_link_up(container.sock, *moved, true);
@@ -75,11 +75,10 @@ void return_home(const JournalEntry& j, NetnsEnd host, NetnsEnd container) {
     if (!at_home) {
         std::optional<LinkInfo> away = locate(container, original, true);
         if (!away)
-            throw HookError(ExitCode::restore_incomplete,
-                            "not found in " + host.netns.label() + " nor in " +
-                                container.netns.label());
+            throw HookError(ExitCode::restore_incomplete, "not found in " + host.netns.label() +
+                                                              " nor in " + container.netns.label());
         NETDEV_LOG(info) << "bringing back from " << container.netns.label() << " where it is "
-                            << away->name;
+                         << away->name;
         if (away->up()) set_link_up(container.sock, *away, false);
         move_link(container.sock, *away, host.netns.fd(), host.netns.label(), original.name);
         at_home = find_link_by_name(host.sock, original.name);
@@ -122,8 +121,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
                 lost += "; NOT RESTORED " + it->move.request.host_name + ": " + e.what();
             }
         }
-        if (!lost.empty())
-            throw HookError(ExitCode::restore_incomplete, failure.what() + lost);
+        if (!lost.empty()) throw HookError(ExitCode::restore_incomplete, failure.what() + lost);
         throw HookError(ExitCode::failed_restored,
                         std::string(failure.what()) + " (all devices restored on the host)",
                         hook_error ? hook_error->sys_errno() : 0);

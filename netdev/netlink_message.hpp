@@ -13,7 +13,7 @@
 namespace netdev {
 
 class MessageBuilder {
-public:
+  public:
     // NLM_F_REQUEST, sequence number and (for non-dumps) NLM_F_ACK are added when sent.
     MessageBuilder(std::uint16_t type, std::uint16_t flags);
     MessageBuilder(const MessageBuilder&) = delete;
@@ -37,19 +37,19 @@ public:
     std::span<const std::byte> bytes() const;
     std::span<std::byte> bytes();
 
-private:
+  private:
     alignas(nlmsghdr) std::array<std::byte, 4096> buf_{};
     nlmsghdr* nlh_;
 };
 
 // Several requests sent as one datagram.
 class MessageBatch {
-public:
+  public:
     void add(const MessageBuilder& msg);
     std::span<std::byte> bytes() { return {buf_.data(), buf_.size()}; }
     bool empty() const { return buf_.empty(); }
 
-private:
+  private:
     std::vector<std::byte> buf_;
 };
 

@@ -18,8 +18,8 @@ namespace {
 constexpr std::size_t kReceiveBufferBytes = 64 << 10;
 
 struct KernelAnswer {
-    int error = 0;        // positive errno, 0 for success
-    std::string extack;   // NLMSGERR_ATTR_MSG, when the kernel gave one
+    int error = 0;       // positive errno, 0 for success
+    std::string extack;  // NLMSGERR_ATTR_MSG, when the kernel gave one
 };
 
 // Extended-ack TLVs (NLMSGERR_ATTR_*) start after the error code and, unless the ack is
@@ -133,8 +133,8 @@ void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view wha
         throw HookError(ExitCode::failed_restored, msg, first_error.error);
     }
     if (interrupted)
-        throw HookError(ExitCode::failed_restored, where + ": dump interrupted by a concurrent change",
-                        EINTR);
+        throw HookError(ExitCode::failed_restored,
+                        where + ": dump interrupted by a concurrent change", EINTR);
 }
 
 }  // namespace netdev

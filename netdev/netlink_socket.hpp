@@ -17,7 +17,7 @@ namespace netdev {
 using ReplyHandler = std::function<void(const nlmsghdr&)>;
 
 class NetlinkSocket {
-public:
+  public:
     NetlinkSocket(std::unique_ptr<NetlinkTransport> transport, std::string netns_label);
     // A real socket created inside `netns`, named after it in errors.
     static NetlinkSocket open_in(const Netns& netns);
@@ -29,12 +29,11 @@ public:
     //   dump was interrupted by a concurrent change (NLM_F_DUMP_INTR).
     void transact(MessageBatch& batch, std::string_view what, const ReplyHandler& on_reply = {});
     // One request; see transact().
-    void transact(MessageBuilder& msg, std::string_view what,
-                  const ReplyHandler& on_reply = {});
+    void transact(MessageBuilder& msg, std::string_view what, const ReplyHandler& on_reply = {});
 
     const std::string& netns_label() const noexcept { return label_; }
 
-private:
+  private:
     void exchange(std::span<std::byte> requests, std::string_view what,
                   const ReplyHandler& on_reply);
     std::unique_ptr<NetlinkTransport> transport_;

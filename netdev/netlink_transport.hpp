@@ -12,7 +12,7 @@ namespace netdev {
 class Netns;
 
 class NetlinkTransport {
-public:
+  public:
     virtual ~NetlinkTransport() = default;
     // Sends one datagram (one or more netlink messages). Throws HookError.
     virtual void send(std::span<const std::byte> bytes) = 0;

@@ -12,7 +12,7 @@ namespace netdev {
 
 // Where the planner looks links up: real rtnetlink (rtnl_directory.hpp) or a table in tests.
 class LinkLookup {
-public:
+  public:
     virtual ~LinkLookup() = default;
     virtual std::optional<LinkInfo> find(const std::string& name) = 0;
     virtual const std::string& netns_label() const = 0;
@@ -24,8 +24,8 @@ struct DeviceMove {
 };
 
 struct MovePlan {
-    std::vector<DeviceMove> moves;                  // in config order
-    std::vector<NetDeviceRequest> already_moved;    // present in the container, gone from host
+    std::vector<DeviceMove> moves;                // in config order
+    std::vector<NetDeviceRequest> already_moved;  // present in the container, gone from host
 };
 
 // Names valid for the kernel, no two entries with one container name. Throws

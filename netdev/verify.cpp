@@ -16,12 +16,13 @@ void verify_devices_present(NetlinkSocket& sock, const std::vector<NetDeviceRequ
         }
         std::optional<LinkInfo> link = find_link_by_name(sock, r.container_name);
         if (!link)
-            throw HookError(ExitCode::failed_restored,
-                            r.host_name + ": expected as " + r.container_name + " in " +
-                                sock.netns_label() + ", not found");
+            throw HookError(ExitCode::failed_restored, r.host_name + ": expected as " +
+                                                           r.container_name + " in " +
+                                                           sock.netns_label() + ", not found");
         if (!link->up())
-            throw HookError(ExitCode::failed_restored, r.host_name + ": " + r.container_name +
-                                                           " in " + sock.netns_label() + " is down");
+            throw HookError(
+                ExitCode::failed_restored,
+                r.host_name + ": " + r.container_name + " in " + sock.netns_label() + " is down");
         NETDEV_LOG(debug) << r.host_name << ": present as " << r.container_name << " and up";
     }
 }

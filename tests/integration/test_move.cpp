@@ -51,12 +51,14 @@ TEST_CASE("a device that was down on the host is set up in the container") {
     CHECK(v.addresses == std::vector<std::string>{"10.9.0.1/16 label c0 scope 0 flags 0x80"});
 }
 
-TEST_CASE("custom broadcast and point-to-point peer are restored exactly; no broadcast stays none") {
+TEST_CASE(
+    "custom broadcast and point-to-point peer are restored exactly; no broadcast stays none") {
     World w;
     w.veth("v0");
-    w.host.sh("ip addr add 192.0.2.1/24 brd 192.0.2.7 dev v0 && "
-              "ip addr add 198.51.100.1 peer 198.51.100.2/32 dev v0 label v0:p2p && "
-              "ip addr add 203.0.113.5/24 dev v0 && ip link set v0 up");
+    w.host.sh(
+        "ip addr add 192.0.2.1/24 brd 192.0.2.7 dev v0 && "
+        "ip addr add 198.51.100.1 peer 198.51.100.2/32 dev v0 label v0:p2p && "
+        "ip addr add 203.0.113.5/24 dev v0 && ip link set v0 up");
     Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
     CHECK(w.hook(b).exit_code == 0);
     CHECK(w.in_container("c0").addresses ==
@@ -67,14 +69,16 @@ TEST_CASE("custom broadcast and point-to-point peer are restored exactly; no bro
           });
 }
 
-TEST_CASE("flags such as noprefixroute survive; host-scope and non-permanent addresses stay behind") {
+TEST_CASE(
+    "flags such as noprefixroute survive; host-scope and non-permanent addresses stay behind") {
     World w;
     w.veth("v0");
-    w.host.sh("ip addr add 192.0.2.1/24 dev v0 noprefixroute && "
-              "ip addr add 10.5.0.1/24 dev v0 scope host && ip addr add 10.6.0.1/24 dev v0 scope link && "
-              "ip addr add 10.1.1.1/24 dev v0 valid_lft 600 preferred_lft 600 && "
-              "ip -6 addr add 2001:db8:5::1/64 dev v0 valid_lft 600 preferred_lft 600 nodad && "
-              "ip link set v0 up");
+    w.host.sh(
+        "ip addr add 192.0.2.1/24 dev v0 noprefixroute && "
+        "ip addr add 10.5.0.1/24 dev v0 scope host && ip addr add 10.6.0.1/24 dev v0 scope link && "
+        "ip addr add 10.1.1.1/24 dev v0 valid_lft 600 preferred_lft 600 && "
+        "ip -6 addr add 2001:db8:5::1/64 dev v0 valid_lft 600 preferred_lft 600 nodad && "
+        "ip link set v0 up");
     Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
     CHECK(w.hook(b).exit_code == 0);
     CHECK(w.in_container("c0").addresses ==
@@ -154,7 +158,8 @@ TEST_CASE("createContainer checks the devices inside the container and moves not
     Bundle missing(config_with(R"({"v1":{"name":"c1"}})"));
     HookResult bad = run_hook_binary(w.container, missing.state(1), {"createContainer"});
     CHECK(bad.exit_code == 1);
-    CHECK(bad.stderr_text.find("v1: expected as c1 in container netns, not found") != std::string::npos);
+    CHECK(bad.stderr_text.find("v1: expected as c1 in container netns, not found") !=
+          std::string::npos);
     CHECK(view_device(w.host, "v1"));  // not moved by createContainer
 }
 

@@ -97,11 +97,13 @@ TEST_CASE("bad names are refused with exit 2, naming the field and the value") {
         const char* message;
     };
     for (const Row& row : {
-             Row{R"({"v0":{"name":"eth0:1"}})", R"(linux.netDevices["v0"].name: "eth0:1" contains ':')"},
+             Row{R"({"v0":{"name":"eth0:1"}})",
+                 R"(linux.netDevices["v0"].name: "eth0:1" contains ':')"},
              Row{R"({"v0":{"name":"sixteen-bytes-xx"}})", R"("sixteen-bytes-xx" is 16 bytes long)"},
              Row{R"({"v0":{"name":"a b"}})", "contains whitespace"},
              Row{R"({"v0":{"name":".."}})", "is reserved"},
-             Row{R"({"v0":{"name":7}})", R"(linux.netDevices["v0"].name: expected a string, got a number 7)"},
+             Row{R"({"v0":{"name":7}})",
+                 R"(linux.netDevices["v0"].name: expected a string, got a number 7)"},
          }) {
         CAPTURE(row.devices);
         Bundle b(config_with(row.devices));
@@ -120,7 +122,8 @@ TEST_CASE("two devices mapped to one container name are refused") {
     Bundle b(config_with(R"({"v0":{"name":"c0"},"v1":{"name":"c0"}})"));
     HookResult r = w.hook(b);
     CHECK(r.exit_code == 2);
-    CHECK(mentions(r, R"(linux.netDevices["v1"].name: "c0" is the container name of another entry)"));
+    CHECK(
+        mentions(r, R"(linux.netDevices["v1"].name: "c0" is the container name of another entry)"));
     CHECK(link_names(w.host) == std::vector<std::string>{"v0", "v0p", "v1", "v1p"});
 }
 

@@ -1,5 +1,10 @@
 // Nothing lost: when the kernel refuses a move half way, every device touched goes back to
 // the host under its name, with its addresses (IPv6 too, K1) and admin state.
+#include <functional>
+
+#include "common/error.hpp"
+#include "netdev/mover.hpp"
+#include "netdev/rtnl_directory.hpp"
 #include "tests/integration/world.hpp"
 
 using namespace netdev::test;
@@ -9,7 +14,8 @@ TEST_CASE("a bridge among three devices leaves all three intact on the host (K9)
     w.configured_veth("v0", 2);
     w.veth("v1");
     w.host.sh("ip addr add 10.7.0.1/24 dev v1 && ip -6 addr add 2001:db8:7::1/64 dev v1 nodad");
-    w.host.sh("ip link add br0 type bridge && ip addr add 10.8.0.1/24 dev br0 && ip link set br0 up");
+    w.host.sh(
+        "ip link add br0 type bridge && ip addr add 10.8.0.1/24 dev br0 && ip link set br0 up");
     DeviceView v0 = w.on_host("v0"), v1 = w.on_host("v1"), br0 = w.on_host("br0");
     REQUIRE(v0.up);
     REQUIRE_FALSE(v1.up);  // down before: must be down after
@@ -37,4 +43,56 @@ TEST_CASE("after a failed run the same devices move cleanly") {
     HookResult r = w.hook(good);
     CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
     CHECK(w.in_container("c0").addresses.size() == 3);
+}
+
+namespace {
+
+// Plans in the host netns as the hook would, lets `between` change the world, then executes:
+// the kernel-side failures that pre-checks exist to prevent, produced for real.
+netdev::HookError plan_then_execute(const World& w, std::vector<netdev::NetDeviceRequest> reqs,
+                                    const std::function<void()>& between) {
+    using namespace netdev;
+    NetnsGuard in_host(w.host.netns());
+    Netns self = Netns::current();
+    Netns target = Netns::open_path("/proc/" + std::to_string(w.init.pid()) + "/ns/net");
+    NetlinkSocket host_sock = NetlinkSocket::open_in(self);
+    NetlinkSocket target_sock = NetlinkSocket::open_in(target);
+    RtnlDirectory host_dir(host_sock), target_dir(target_sock);
+    MovePlan plan = plan_moves(reqs, host_dir, target_dir);
+    between();
+    try {
+        execute_plan(plan, {self, host_sock}, {target, target_sock});
+    } catch (const HookError& e) {
+        return e;
+    }
+    FAIL("execute_plan succeeded");
+    return HookError(ExitCode::ok, "");
+}
+
+}  // namespace
+
+TEST_CASE("a name taken after planning: the kernel moves, then refuses (K2); both come home") {
+    World w;
+    w.configured_veth("v0", 2);
+    w.configured_veth("v1", 3);
+    DeviceView v0 = w.on_host("v0"), v1 = w.on_host("v1");
+    netdev::HookError e = plan_then_execute(w, {{"v0", "c0"}, {"v1", "c1"}}, [&] {
+        w.container.sh("ip link add c1 type veth peer name c1p");
+    });
+    CHECK(e.code() == netdev::ExitCode::failed_restored);
+    CHECK(std::string(e.what()).find("v1: move v1 to") != std::string::npos);
+    CHECK(w.on_host("v0") == v0);
+    CHECK(w.on_host("v1") == v1);
+    CHECK(link_names(w.container) == std::vector<std::string>{"c1", "c1p"});
+}
+
+TEST_CASE("a name the kernel refuses after moving (K2) is brought home") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView v0 = w.on_host("v0");
+    // Skips validate_requests on purpose: the kernel's EINVAL comes after the move.
+    netdev::HookError e = plan_then_execute(w, {{"v0", "bad:name"}}, [] {});
+    CHECK(e.code() == netdev::ExitCode::failed_restored);
+    CHECK(w.on_host("v0") == v0);
+    CHECK(link_names(w.container).empty());
 }

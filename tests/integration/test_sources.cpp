@@ -31,6 +31,7 @@ TEST_CASE("a malformed annotation is refused with exit 2, naming it") {
                  "linux":{"namespaces":[{"type":"network"}]}})");
     HookResult r = w.hook(b);
     CHECK(r.exit_code == 2);
-    CHECK(r.stderr_text.find(R"(annotations["oci-netdev-hook.devices"]["v0"]: expected an object)") !=
-          std::string::npos);
+    CHECK(
+        r.stderr_text.find(R"(annotations["oci-netdev-hook.devices"]["v0"]: expected an object)") !=
+        std::string::npos);
 }

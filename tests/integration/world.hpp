@@ -24,11 +24,12 @@ struct World {
         veth(name);
         std::string i = std::to_string(n);
         host.sh("ip link set " + name + " mtu 1400 up && ip addr add 192.0." + i +
-                ".1/24 brd 192.0." + i + ".255 dev " + name + " && ip -6 addr add 2001:db8:" +
-                i + "::1/64 dev " + name + " nodad && ip -6 addr add 2001:db8:" + i +
-                ":1::1/64 dev " + name);
+                ".1/24 brd 192.0." + i + ".255 dev " + name + " && ip -6 addr add 2001:db8:" + i +
+                "::1/64 dev " + name + " nodad && ip -6 addr add 2001:db8:" + i + ":1::1/64 dev " +
+                name);
     }
-    HookResult hook(const Bundle& bundle, const std::vector<std::string>& args = {"createRuntime"}) const {
+    HookResult hook(const Bundle& bundle,
+                    const std::vector<std::string>& args = {"createRuntime"}) const {
         return run_hook_binary(host, bundle.state(init.pid()), args);
     }
     DeviceView on_host(const std::string& name) const {

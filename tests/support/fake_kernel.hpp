@@ -18,7 +18,7 @@ namespace netdev::test {
 
 // One message being built into a reply datagram.
 class ReplyMessage {
-public:
+  public:
     ReplyMessage(std::uint16_t type, const nlmsghdr& request, std::uint16_t flags = 0);
     template <typename T>
     T& extra_header() {
@@ -27,18 +27,20 @@ public:
     void put(std::uint16_t type, const void* data, std::size_t len) {
         mnl_attr_put(nlh_, type, len, data);
     }
-    void put_str(std::uint16_t type, const std::string& s) { mnl_attr_put_strz(nlh_, type, s.c_str()); }
+    void put_str(std::uint16_t type, const std::string& s) {
+        mnl_attr_put_strz(nlh_, type, s.c_str());
+    }
     void put_u32(std::uint16_t type, std::uint32_t v) { mnl_attr_put_u32(nlh_, type, v); }
     nlmsghdr* header() { return nlh_; }
     std::vector<std::byte> bytes() const;
 
-private:
+  private:
     alignas(nlmsghdr) std::byte buf_[8192]{};
     nlmsghdr* nlh_;
 };
 
 class FakeKernel final : public NetlinkTransport {
-public:
+  public:
     static constexpr std::uint32_t kPortId = 4242;
     // Called for each request message in a sent datagram; it queues replies.
     using Responder = std::function<void(FakeKernel&, const nlmsghdr&)>;
@@ -58,7 +60,7 @@ public:
     std::vector<std::vector<std::byte>> requests;
     int datagrams_sent = 0;
 
-private:
+  private:
     Responder responder_;
     std::deque<std::vector<std::byte>> datagrams_;
 };

@@ -73,9 +73,8 @@ void TestNetns::sh(const std::string& command) const {
 }
 
 ParkedProcess::ParkedProcess(const TestNetns& where)
-    : pid_(spawn_in(where.netns(), [] {
-          ::execl("/bin/sleep", "sleep", "3600", static_cast<char*>(nullptr));
-      })) {}
+    : pid_(spawn_in(where.netns(),
+                    [] { ::execl("/bin/sleep", "sleep", "3600", static_cast<char*>(nullptr)); })) {}
 
 ParkedProcess::~ParkedProcess() {
     ::kill(pid_, SIGKILL);
@@ -96,8 +95,8 @@ Bundle::~Bundle() {
 }
 
 std::string Bundle::state(pid_t pid, const std::string& status) const {
-    return R"({"ociVersion":"1.2.0","id":"test-ctr","status":")" + status +
-           R"(","pid":)" + std::to_string(pid) + R"(,"bundle":")" + dir_.string() + R"("})";
+    return R"({"ociVersion":"1.2.0","id":"test-ctr","status":")" + status + R"(","pid":)" +
+           std::to_string(pid) + R"(,"bundle":")" + dir_.string() + R"("})";
 }
 
 HookResult run_hook_binary(const TestNetns& where, const std::string& state,

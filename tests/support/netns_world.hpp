@@ -18,7 +18,7 @@ namespace netdev::test {
 bool can_create_netns();
 
 class TestNetns {
-public:
+  public:
     explicit TestNetns(const std::string& label);
     const Netns& netns() const { return netns_; }
     // Runs `sh -c command` inside; fails the test on a non-zero exit.
@@ -27,32 +27,32 @@ public:
     int sh_status(const std::string& command) const;
     NetlinkSocket socket() const { return NetlinkSocket::open_in(netns_); }
 
-private:
+  private:
     Netns netns_;
 };
 
 // A process sleeping in a netns, killed (by pid) and reaped on destruction.
 class ParkedProcess {
-public:
+  public:
     explicit ParkedProcess(const TestNetns& where);
     ParkedProcess(const ParkedProcess&) = delete;
     ParkedProcess& operator=(const ParkedProcess&) = delete;
     ~ParkedProcess();
     pid_t pid() const { return pid_; }
 
-private:
+  private:
     pid_t pid_;
 };
 
 // A bundle directory with a config.json, removed on destruction.
 class Bundle {
-public:
+  public:
     explicit Bundle(const std::string& config_json);
     ~Bundle();
     const std::filesystem::path& dir() const { return dir_; }
     std::string state(pid_t pid, const std::string& status = "creating") const;
 
-private:
+  private:
     std::filesystem::path dir_;
 };
 

@@ -6,8 +6,8 @@ using netdev::ifname_problem;
 using netdev::is_name_template;
 
 TEST_CASE("names the kernel accepts are valid") {
-    for (const char* name : {"eth0", "a", "ctr_eth1", "ens5f0v3", "123456789012345", "eth%d",
-                             "v-1.2", "%d", "x%dy"}) {
+    for (const char* name :
+         {"eth0", "a", "ctr_eth1", "ens5f0v3", "123456789012345", "eth%d", "v-1.2", "%d", "x%dy"}) {
         CAPTURE(name);
         CHECK_FALSE(ifname_problem(name).has_value());
     }

@@ -52,8 +52,9 @@ TEST_CASE("a kernel error carries errno, the operation, the netns and the extack
         FAIL("no error");
     } catch (const HookError& e) {
         CHECK(e.sys_errno() == EINVAL);
-        CHECK(std::string(e.what()) ==
-              "move br0 in fake netns: Invalid argument (kernel: The interface netns is immutable)");
+        CHECK(
+            std::string(e.what()) ==
+            "move br0 in fake netns: Invalid argument (kernel: The interface netns is immutable)");
     }
 }
 

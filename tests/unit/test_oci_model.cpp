@@ -118,9 +118,8 @@ TEST_CASE("malformed config fields are named with their value") {
     CHECK(contains(invalid_input_message(
                        [] { parse_config(R"({"linux":{"netDevices":{"eth0":"c0"}}})", {}); }),
                    R"(linux.netDevices["eth0"]: expected an object, got a string "c0")"));
-    CHECK(contains(invalid_input_message([] {
-                       parse_config(R"({"linux":{"netDevices":{"eth0":{"name":5}}}})", {});
-                   }),
+    CHECK(contains(invalid_input_message(
+                       [] { parse_config(R"({"linux":{"netDevices":{"eth0":{"name":5}}}})", {}); }),
                    R"(linux.netDevices["eth0"].name: expected a string, got a number 5)"));
     CHECK(contains(invalid_input_message(
                        [] { parse_config(R"({"linux":{"namespaces":[{"path":"/x"}]}})", {}); }),

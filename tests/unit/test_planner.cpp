@@ -11,7 +11,7 @@ namespace {
 
 // A netns as a table of links; lookups also match altnames, as the kernel's do (K7).
 class TableLookup final : public LinkLookup {
-public:
+  public:
     explicit TableLookup(std::string label) : label_(std::move(label)) {}
     TableLookup& add(const std::string& name, int index, std::vector<std::string> alts = {}) {
         LinkInfo l;
@@ -31,7 +31,7 @@ public:
     }
     const std::string& netns_label() const override { return label_; }
 
-private:
+  private:
     std::string label_;
     std::vector<LinkInfo> links_;
 };
@@ -69,12 +69,14 @@ TEST_CASE("validation names the entry and the bad value") {
     CHECK(bad_host.code() == ExitCode::invalid_input);
     CHECK(contains(bad_host, R"(linux.netDevices["a:b"]: host name "a:b" contains ':')"));
 
-    auto bad_target = error_of(
-        [] { validate_requests(reqs({{"eth0", "averyveryverylongname"}}), "linux.netDevices"); });
+    auto bad_target = error_of([] {
+        validate_requests(reqs({{"eth0", "averyveryverylongname"}}), "linux.netDevices");
+    });
     CHECK(contains(bad_target, R"(linux.netDevices["eth0"].name: "averyveryverylongname" is 21)"));
 
-    auto host_template =
-        error_of([] { validate_requests(reqs({{"eth%d", "c"}}), "linux.netDevices"); });
+    auto host_template = error_of([] {
+        validate_requests(reqs({{"eth%d", "c"}}), "linux.netDevices");
+    });
     CHECK(contains(host_template, "cannot be a template"));
 }
 

@@ -1,7 +1,7 @@
 // What the link and address operations put on the wire, and how they read the kernel's
 // answers: field by field, through the fake kernel.
-#include <doctest/doctest.h>
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -180,8 +180,7 @@ TEST_CASE("restore sends every address in one datagram, replace semantics, label
     REQUIRE(f.kernel->requests.size() == 2);
     CHECK(f.kernel->datagrams_sent == 1);
     const auto& req = f.kernel->requests[0];
-    CHECK(as_nlmsg(req).nlmsg_flags ==
-          (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE));
+    CHECK(as_nlmsg(req).nlmsg_flags == (NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE));
     const auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(&as_nlmsg(req)));
     CHECK(ifa->ifa_index == 9);
     CHECK(str_attr(req, sizeof(ifaddrmsg), IFA_LABEL) == "ctr0:web");
