@@ -7,12 +7,12 @@
 namespace netdev {
 namespace {
 
-// How far one device got; what rollback must undo.
-enum class Step { untouched, snapshotted, down, move_attempted, moved };
-
+// What rollback needs of one device: whether anything was done to it, and its addresses.
+// Where the device is now is found again (locate), not remembered: a failed move may or may
+// not have moved it (K2).
 struct JournalEntry {
     const DeviceMove& move;
-    Step step = Step::untouched;
+    bool touched = false;
     std::vector<AddressRecord> addresses;
 };
 
@@ -46,12 +46,9 @@ MovedDevice move_one(JournalEntry& j, NetnsEnd host, NetnsEnd container) {
     const std::string& wanted = j.move.request.container_name;
     // K1: link-down deletes IPv6 addresses, so the snapshot comes first.
     j.addresses = snapshot(host.sock, link);
-    j.step = Step::snapshotted;
+    j.touched = true;
     if (link.up()) set_link_up(host.sock, link, false);
-    j.step = Step::down;
-    j.step = Step::move_attempted;
     move_link(host.sock, link, container.netns.fd(), container.netns.label(), wanted);
-    j.step = Step::moved;
     // K4: a %d template is resolved by the kernel; learn the real name from the device.
     std::optional<LinkInfo> moved = locate(container, link, is_name_template(wanted));
     if (!moved && !is_name_template(wanted)) moved = find_link_by_name(container.sock, wanted);
@@ -101,7 +98,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
     try {
         for (const DeviceMove& m : plan.moves) {
             NETDEV_LOG_DEVICE(m.request.host_name);
-            journal.push_back({m, Step::untouched, {}});
+            journal.push_back({m, false, {}});
             try {
                 done.push_back(move_one(journal.back(), host, container));
             } catch (const HookError& e) {
@@ -114,7 +111,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
         const auto* hook_error = dynamic_cast<const HookError*>(&failure);
         std::string lost;
         for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
-            if (it->step == Step::untouched) continue;
+            if (!it->touched) continue;
             try {
                 return_home(*it, host, container);
             } catch (const std::exception& e) {

@@ -24,11 +24,6 @@ class MessageBuilder {
     T& extra_header() {
         return *static_cast<T*>(mnl_nlmsg_put_extra_header(nlh_, sizeof(T)));
     }
-    // The family header added by extra_header().
-    template <typename T>
-    T& payload() {
-        return *static_cast<T*>(mnl_nlmsg_get_payload(nlh_));
-    }
     void put(std::uint16_t type, std::span<const std::uint8_t> data);
     void put_u8(std::uint16_t type, std::uint8_t v) { put(type, {&v, 1}); }
     void put_u32(std::uint16_t type, std::uint32_t v);
