@@ -1,84 +1,139 @@
 #include "hooks/cli.hpp"
 
+#include <charconv>
+
 #include "common/error.hpp"
 
 namespace netdev {
 namespace {
+
+[[noreturn]] void usage_error(const std::string& message) {
+    throw HookError(ExitCode::invalid_input, message);
+}
 
 Stage parse_stage(std::string_view arg) {
     // prestart is the deprecated name of the same moment (runtime-spec config.md "Prestart").
     if (arg == "createRuntime" || arg == "prestart") return Stage::create_runtime;
     if (arg == "createContainer") return Stage::create_container;
     if (arg == "poststop") return Stage::poststop;
-    throw HookError(ExitCode::invalid_input,
-                    "stage \"" + std::string(arg) +
-                        "\": expected createRuntime, prestart, createContainer or poststop");
+    usage_error("stage \"" + std::string(arg) +
+                "\": expected createRuntime, prestart, createContainer or poststop "
+                "(or the commands check, move)");
 }
 
-// "--name=value" or "--name value".
-std::string option_value(std::string_view arg, std::string_view name, int& i, int argc,
-                         const char* const* argv) {
-    if (arg.size() > name.size() && arg[name.size()] == '=')
-        return std::string(arg.substr(name.size() + 1));
-    if (i + 1 >= argc)
-        throw HookError(ExitCode::invalid_input, std::string(name) + ": missing value");
-    return argv[++i];
+pid_t parse_pid(const std::string& text) {
+    pid_t pid = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
+    if (ec != std::errc() || end != text.data() + text.size() || pid <= 0)
+        usage_error("--pid \"" + text + "\": expected a process id");
+    return pid;
 }
 
-bool is_option(std::string_view arg, std::string_view name) {
-    return arg.substr(0, name.size()) == name &&
-           (arg.size() == name.size() || arg[name.size()] == '=');
+// Walks argv: options anywhere, positional words in order.
+class ArgReader {
+public:
+    ArgReader(int argc, const char* const* argv) : argc_(argc), argv_(argv) {}
+    bool next() { return ++i_ < argc_; }
+    std::string_view arg() const { return argv_[i_]; }
+    // "--name=value" or "--name value".
+    bool option(std::string_view name, std::string& value) {
+        std::string_view a = arg();
+        if (a.substr(0, name.size()) != name) return false;
+        if (a.size() > name.size() && a[name.size()] == '=') {
+            value = a.substr(name.size() + 1);
+            return true;
+        }
+        if (a.size() != name.size()) return false;
+        if (i_ + 1 >= argc_) usage_error(std::string(name) + ": missing value");
+        value = argv_[++i_];
+        return true;
+    }
+
+private:
+    int argc_;
+    const char* const* argv_;
+    int i_ = 0;
+};
+
+void take_positional(CliOptions& opts, std::vector<std::string>& words, std::string_view arg) {
+    if (words.empty() && opts.command == Command::hook) {
+        if (arg == "check") return void(opts.command = Command::check);
+        if (arg == "move") return void(opts.command = Command::move);
+    }
+    words.emplace_back(arg);
+}
+
+void finish(CliOptions& opts, std::vector<std::string>& words) {
+    switch (opts.command) {
+        case Command::hook:
+            if (words.size() > 1) usage_error("unexpected argument \"" + words[1] + "\"");
+            if (!words.empty()) opts.stage = parse_stage(words[0]);
+            break;
+        case Command::check:
+            if (words.size() > 1) usage_error("check: unexpected argument \"" + words[1] + "\"");
+            if (!words.empty()) opts.bundle = words[0];
+            if (opts.bundle.empty() && opts.state_file.empty())
+                usage_error("check: give a BUNDLE directory or --state FILE");
+            break;
+        case Command::move:
+            if (opts.netns_path.empty() == !opts.pid)
+                usage_error("move: give exactly one of --netns PATH and --pid PID");
+            if (words.empty()) usage_error("move: name at least one HOSTDEV[=NAME]");
+            opts.devices = std::move(words);
+            break;
+    }
 }
 
 }  // namespace
 
 CliOptions parse_cli(int argc, const char* const* argv) {
     CliOptions opts;
-    bool have_stage = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
+    std::vector<std::string> words;
+    ArgReader r(argc, argv);
+    std::string value;
+    while (r.next()) {
+        std::string_view arg = r.arg();
         if (arg == "--help" || arg == "-h") {
             opts.help = true;
         } else if (arg == "--version") {
             opts.version = true;
-        } else if (is_option(arg, "--log-level")) {
-            std::string v = option_value(arg, "--log-level", i, argc, argv);
-            auto level = parse_log_level(v);
+        } else if (r.option("--log-level", value)) {
+            auto level = parse_log_level(value);
             if (!level)
-                throw HookError(
-                    ExitCode::invalid_input,
-                    "--log-level \"" + v + "\": expected trace, debug, info, warning or error");
+                usage_error("--log-level \"" + value +
+                            "\": expected trace, debug, info, warning or error");
             opts.log.stderr_level = *level;
-        } else if (is_option(arg, "--log-file")) {
-            opts.log.file = option_value(arg, "--log-file", i, argc, argv);
+        } else if (r.option("--log-file", value)) {
+            opts.log.file = value;
+        } else if (r.option("--state", value)) {
+            opts.state_file = value;
+        } else if (r.option("--netns", value)) {
+            opts.netns_path = value;
+        } else if (r.option("--pid", value)) {
+            opts.pid = parse_pid(value);
         } else if (arg.starts_with("-")) {
-            throw HookError(ExitCode::invalid_input, "unknown option \"" + std::string(arg) + "\"");
-        } else if (have_stage) {
-            throw HookError(ExitCode::invalid_input,
-                            "unexpected argument \"" + std::string(arg) + "\"");
+            usage_error("unknown option \"" + std::string(arg) + "\"");
         } else {
-            opts.stage = parse_stage(arg);
-            have_stage = true;
+            take_positional(opts, words, arg);
         }
     }
+    if (!opts.help && !opts.version) finish(opts, words);
     return opts;
 }
 
 const char* stage_name(Stage stage) {
     switch (stage) {
-        case Stage::create_runtime:
-            return "createRuntime";
-        case Stage::create_container:
-            return "createContainer";
-        case Stage::poststop:
-            return "poststop";
-        default:
-            return "from-state";
+        case Stage::create_runtime: return "createRuntime";
+        case Stage::create_container: return "createContainer";
+        case Stage::poststop: return "poststop";
+        default: return "from-state";
     }
 }
 
 std::string usage_text() {
     return R"(Usage: oci-netdev-hook [OPTIONS] [STAGE] < state.json
+       oci-netdev-hook [OPTIONS] check BUNDLE | --state FILE
+       oci-netdev-hook [OPTIONS] move --netns PATH | --pid PID HOSTDEV[=NAME]...
 
 An OCI hook that moves the network devices listed in the bundle's config.json
 (linux.netDevices, or the annotation oci-netdev-hook.devices) into the
@@ -88,6 +143,11 @@ STAGE   createRuntime (or prestart): move the devices.
         createContainer: check they are present and up; moves nothing.
         poststop: accepted; does nothing yet.
         Without STAGE: taken from state.status ("creating"/"created").
+
+check   Dry run: parse and validate BUNDLE/config.json (with --state FILE, the
+        state's bundle, pid and annotations), print the plan and what would
+        fail. Changes nothing; the exit code is the one the hook would return.
+move    The same move without a runtime, into the netns at PATH or of PID.
 
 Options:
   --log-level LEVEL  trace, debug, info, warning (default), error; to stderr

@@ -1,19 +1,32 @@
 #pragma once
-// Command line: oci-netdev-hook [--log-level L] [--log-file F] [STAGE]
+// Command line:
+//   oci-netdev-hook [OPTIONS] [STAGE]                       the hook, state on stdin
+//   oci-netdev-hook [OPTIONS] check BUNDLE | --state FILE   dry run: print the plan
+//   oci-netdev-hook [OPTIONS] move --netns PATH | --pid PID HOSTDEV[=NAME]...
+#include <optional>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
+#include <vector>
 
 #include "common/logging.hpp"
 
 namespace netdev {
 
+enum class Command { hook, check, move };
 enum class Stage { from_state, create_runtime, create_container, poststop };
 
 struct CliOptions {
+    Command command = Command::hook;
     Stage stage = Stage::from_state;
     LogOptions log;
     bool help = false;
     bool version = false;
+    std::string bundle;      // check BUNDLE
+    std::string state_file;  // check --state FILE
+    std::string netns_path;  // move --netns PATH
+    std::optional<pid_t> pid;            // move --pid PID
+    std::vector<std::string> devices;    // move HOSTDEV[=NAME]...
 };
 
 // Throws HookError(invalid_input) naming the bad argument.

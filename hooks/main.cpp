@@ -33,7 +33,11 @@ int main(int argc, char** argv) {
             return 0;
         }
         init_logging(options.log);
-        run_hook(options, STDIN_FILENO);
+        switch (options.command) {
+            case Command::hook: run_hook(options, STDIN_FILENO); break;
+            case Command::check: run_check(options, std::cout); break;
+            case Command::move: run_move(options); break;
+        }
         return 0;
     } catch (const HookError& e) {
         return report(e.code(), e.what());

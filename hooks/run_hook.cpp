@@ -4,8 +4,7 @@
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
 #include "common/read_file.hpp"
-#include "netdev/mover.hpp"
-#include "netdev/rtnl_directory.hpp"
+#include "hooks/device_move.hpp"
 #include "netdev/verify.hpp"
 
 namespace netdev {
@@ -20,30 +19,6 @@ Stage stage_from_state(const OciState& st) {
     throw HookError(ExitCode::invalid_input,
                     "state.status: \"" + st.status +
                         "\" does not tell the stage; pass it as an argument (createRuntime)");
-}
-
-Netns open_target(const OciConfig& cfg, const OciState& st) {
-    if (!cfg.netns.private_netns)
-        throw HookError(ExitCode::refused,
-                        "linux.namespaces: no network namespace, the devices would stay in the "
-                        "runtime's own");
-    if (!cfg.netns.path.empty()) return Netns::open_path(cfg.netns.path);
-    if (!st.pid) throw HookError(ExitCode::invalid_input, "state.pid: missing");
-    return Netns::open_pid(static_cast<pid_t>(*st.pid));
-}
-
-void move_devices(const OciConfig& cfg, const OciState& st) {
-    Netns self = Netns::current();
-    Netns target = open_target(cfg, st);
-    // KERNEL-FACTS K6: a "move" into our own netns succeeds and only renames.
-    if (target.id() == self.id())
-        throw HookError(ExitCode::refused,
-                        target.label() + " is the runtime's own network namespace");
-    NetlinkSocket host_sock = NetlinkSocket::open_in(self);
-    NetlinkSocket target_sock = NetlinkSocket::open_in(target);
-    RtnlDirectory host_dir(host_sock), target_dir(target_sock);
-    MovePlan plan = plan_moves(cfg.devices, host_dir, target_dir);
-    execute_plan(plan, {self, host_sock}, {target, target_sock});
 }
 
 }  // namespace
@@ -70,7 +45,7 @@ void run_hook(const CliOptions& options, int state_fd) {
         verify_devices_present(sock, cfg.devices);
         return;
     }
-    move_devices(cfg, st);
+    move_devices_into(cfg.devices, open_config_target(cfg, st));
 }
 
 }  // namespace netdev

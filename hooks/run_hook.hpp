@@ -3,8 +3,12 @@
 
 namespace netdev {
 
-// The whole hook after argument parsing: state from `state_fd`, then config.json, then the
-// stage's work. Throws HookError; returns normally on success.
+// Each command after argument parsing. They throw HookError and return normally on success.
+// The hook: state from `state_fd`, then config.json, then the stage's work.
 void run_hook(const CliOptions& options, int state_fd);
+// check: the hook's pre-checks without changes; the plan goes to `out`.
+void run_check(const CliOptions& options, std::ostream& out);
+// move: the hook's move for the devices named on the command line.
+void run_move(const CliOptions& options);
 
 }  // namespace netdev

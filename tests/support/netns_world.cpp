@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "common/read_file.hpp"
+#include "common/unique_fd.hpp"
 
 namespace netdev::test {
 namespace {
@@ -101,26 +102,32 @@ std::string Bundle::state(pid_t pid, const std::string& status) const {
 
 HookResult run_hook_binary(const TestNetns& where, const std::string& state,
                            const std::vector<std::string>& args) {
-    int in[2], err[2];
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
+    int in[2], out[2], err[2];
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
+        ::pipe2(err, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
+    UniqueFd in_r(in[0]), in_w(in[1]), out_r(out[0]), out_w(out[1]), err_r(err[0]), err_w(err[1]);
     pid_t pid = spawn_in(where.netns(), [&] {
-        ::dup2(in[0], STDIN_FILENO);
-        ::dup2(err[1], STDERR_FILENO);
+        ::dup2(in_r.get(), STDIN_FILENO);
+        ::dup2(out_w.get(), STDOUT_FILENO);
+        ::dup2(err_w.get(), STDERR_FILENO);
         std::vector<const char*> argv{NETDEV_HOOK_BINARY};
         for (const auto& a : args) argv.push_back(a.c_str());
         argv.push_back(nullptr);
         ::execv(NETDEV_HOOK_BINARY, const_cast<char* const*>(argv.data()));
     });
-    ::close(in[0]);
-    ::close(err[1]);
+    in_r.reset();
+    out_w.reset();
+    err_w.reset();
     // The state fits the pipe buffer (64 KiB), so writing before reading cannot deadlock.
-    if (::write(in[1], state.data(), state.size()) != static_cast<ssize_t>(state.size()))
+    if (::write(in_w.get(), state.data(), state.size()) != static_cast<ssize_t>(state.size()))
         throw std::runtime_error("write state failed");
-    ::close(in[1]);
-    std::string text = read_fd_bounded(err[0], 1 << 20, "hook stderr");
-    ::close(err[0]);
-    return {wait_status(pid), text};
+    in_w.reset();
+    HookResult r;
+    r.stdout_text = read_fd_bounded(out_r.get(), 1 << 20, "hook stdout");
+    r.stderr_text = read_fd_bounded(err_r.get(), 1 << 20, "hook stderr");
+    r.exit_code = wait_status(pid);
+    return r;
 }
 
 std::optional<DeviceView> view_device(const TestNetns& where, const std::string& name) {

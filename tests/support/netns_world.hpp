@@ -59,9 +59,11 @@ class Bundle {
 struct HookResult {
     int exit_code;
     std::string stderr_text;
+    std::string stdout_text;
 };
 
 // Runs the built oci-netdev-hook inside `where` with `state` on stdin, as a runtime does.
+// Output must stay small (stdout is read to the end before stderr).
 HookResult run_hook_binary(const TestNetns& where, const std::string& state,
                            const std::vector<std::string>& args = {"createRuntime"});
 

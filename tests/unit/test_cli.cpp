@@ -52,3 +52,25 @@ TEST_CASE("bad arguments are refused with exit code 2, naming the argument") {
         }
     }
 }
+
+TEST_CASE("check takes a bundle or a state file") {
+    CliOptions a = parse({"check", "/run/bundle"});
+    CHECK(a.command == Command::check);
+    CHECK(a.bundle == "/run/bundle");
+    CliOptions b = parse({"check", "--state", "/tmp/state.json"});
+    CHECK(b.state_file == "/tmp/state.json");
+    CHECK_THROWS_AS(parse({"check"}), HookError);
+}
+
+TEST_CASE("move takes exactly one target and at least one device") {
+    CliOptions a = parse({"move", "--netns=/var/run/netns/x", "eth1=c1", "eth2"});
+    CHECK(a.command == Command::move);
+    CHECK(a.netns_path == "/var/run/netns/x");
+    CHECK(a.devices == std::vector<std::string>{"eth1=c1", "eth2"});
+    CHECK(parse({"move", "--pid", "42", "eth1"}).pid == 42);
+    CHECK_THROWS_AS(parse({"move", "eth1"}), HookError);
+    CHECK_THROWS_AS(parse({"move", "--pid", "42", "--netns", "/x", "eth1"}), HookError);
+    CHECK_THROWS_AS(parse({"move", "--pid", "42"}), HookError);
+    CHECK_THROWS_WITH_AS(parse({"move", "--pid", "4x", "eth1"}),
+                         "--pid \"4x\": expected a process id", HookError);
+}

@@ -1,0 +1,24 @@
+// `move`: the hook's move without a runtime, for scripts and tests.
+#include <iostream>
+
+#include "hooks/device_move.hpp"
+#include "hooks/run_hook.hpp"
+
+namespace netdev {
+
+void run_move(const CliOptions& options) {
+    std::vector<NetDeviceRequest> requests;
+    for (const std::string& word : options.devices) {
+        auto eq = word.find('=');
+        if (eq == std::string::npos) requests.push_back({word, word});
+        else requests.push_back({word.substr(0, eq), word.substr(eq + 1)});
+    }
+    validate_requests(requests, "command line");
+    Netns target = options.pid ? Netns::open_pid(*options.pid)
+                               : Netns::open_path(options.netns_path);
+    for (const MovedDevice& d : move_devices_into(requests, target))
+        std::cout << d.host_name << " -> " << d.container_name << " (" << d.addresses.size()
+                  << " address(es))\n";
+}
+
+}  // namespace netdev
