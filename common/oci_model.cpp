@@ -88,6 +88,11 @@ std::vector<NetDeviceRequest> devices_from_annotation(const std::string& text,
                                                       const std::string& field) {
     if (text.size() > kMaxAnnotationBytes)
         bad(field, "longer than " + std::to_string(kMaxAnnotationBytes) + " bytes");
+    auto first = text.find_first_not_of(" \t\n");
+    if (first == std::string::npos) bad(field, "is empty");
+    // JSON starts with one of these; no interface name does in practice.
+    if (std::string_view("{[\"").find(text[first]) == std::string_view::npos)
+        return parse_device_words(text);
     json::value v = parse_json(text, field);
     return parse_net_devices(as_object(v, field), field);
 }
@@ -111,6 +116,20 @@ NetworkNamespace parse_network_namespace(const json::object& linux_obj) {
 }
 
 }  // namespace
+
+std::vector<NetDeviceRequest> parse_device_words(std::string_view text) {
+    std::vector<NetDeviceRequest> out;
+    std::size_t pos = 0;
+    while ((pos = text.find_first_not_of(" \t\n", pos)) != std::string_view::npos) {
+        std::size_t end = text.find_first_of(" \t\n", pos);
+        std::string_view word = text.substr(pos, end == std::string_view::npos ? end : end - pos);
+        auto eq = word.find('=');
+        std::string host(word.substr(0, eq));
+        out.push_back({host, eq == std::string_view::npos ? host : std::string(word.substr(eq + 1))});
+        pos = end;
+    }
+    return out;
+}
 
 OciState parse_state(std::string_view json_text) {
     json::value v = parse_json(json_text, "state");

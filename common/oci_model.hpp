@@ -10,7 +10,7 @@
 namespace netdev {
 
 // For runtimes without linux.netDevices in their users' hands (podman, CRI-O): the same JSON
-// object, as a string, in this annotation.
+// object, as a string, in this annotation; or the compact form of parse_device_words().
 inline constexpr std::string_view kDevicesAnnotation = "oci-netdev-hook.devices";
 inline constexpr std::size_t kMaxAnnotationBytes = 64 << 10;
 
@@ -40,6 +40,11 @@ struct OciConfig {
     NetworkNamespace netns;
     Annotations annotations;
 };
+
+// "eth1=ctr1 eth2": whitespace-separated HOSTDEV[=NAME] words, the command line's and the
+// annotation's compact form (podman's --annotation splits its value as CSV, so JSON there
+// needs quoting). Names are not validated here.
+std::vector<NetDeviceRequest> parse_device_words(std::string_view text);
 
 // Both throw HookError(invalid_input) naming the field and the offending value.
 OciState parse_state(std::string_view json_text);

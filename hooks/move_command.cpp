@@ -1,6 +1,7 @@
 // `move`: the hook's move without a runtime, for scripts and tests.
 #include <iostream>
 
+#include "common/error.hpp"
 #include "hooks/device_move.hpp"
 #include "hooks/run_hook.hpp"
 
@@ -9,9 +10,10 @@ namespace netdev {
 void run_move(const CliOptions& options) {
     std::vector<NetDeviceRequest> requests;
     for (const std::string& word : options.devices) {
-        auto eq = word.find('=');
-        if (eq == std::string::npos) requests.push_back({word, word});
-        else requests.push_back({word.substr(0, eq), word.substr(eq + 1)});
+        std::vector<NetDeviceRequest> one = parse_device_words(word);
+        if (one.size() != 1)
+            throw HookError(ExitCode::invalid_input, "device \"" + word + "\": expected HOSTDEV[=NAME]");
+        requests.push_back(std::move(one.front()));
     }
     validate_requests(requests, "command line");
     Netns target = options.pid ? Netns::open_pid(*options.pid)

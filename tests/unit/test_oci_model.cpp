@@ -139,3 +139,16 @@ TEST_CASE("an oversized annotation is refused") {
     Annotations st{{"oci-netdev-hook.devices", big}};
     CHECK(contains(invalid_input_message([&] { parse_config("{}", st); }), "longer than"));
 }
+
+TEST_CASE("the annotation's compact form: HOSTDEV[=NAME] words") {
+    Annotations st{{"oci-netdev-hook.devices", " eth1=ctr1  eth2\teth3=eth%d "}};
+    OciConfig cfg = parse_config("{}", st);
+    REQUIRE(cfg.devices.size() == 3);
+    CHECK(cfg.devices[0].host_name == "eth1");
+    CHECK(cfg.devices[0].container_name == "ctr1");
+    CHECK(cfg.devices[1].container_name == "eth2");
+    CHECK(cfg.devices[2].container_name == "eth%d");
+    CHECK(parse_device_words("a=")[0].container_name.empty());  // refused later, by validation
+    Annotations blank{{"oci-netdev-hook.devices", "  "}};
+    CHECK(contains(invalid_input_message([&] { parse_config("{}", blank); }), "is empty"));
+}
