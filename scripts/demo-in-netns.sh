@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
-# Runs inside a private netns made by demo.sh: this netns plays the host.
+# Runs inside the private netns made by demo.sh: this netns plays the host.
 set -euo pipefail
 hook=$1
-bundle=$(mktemp -d)
-ctr_pid=
-cleanup() {
-  [ -n "$ctr_pid" ] && kill "$ctr_pid" 2>/dev/null && wait "$ctr_pid" 2>/dev/null
-  rm -rf "$bundle"
-}
-trap cleanup EXIT
+work=$(mktemp -d)
+trap 'runc --root "$work/runc" delete -f demo >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
-echo "== host: a veth 'uplink0' with IPv4 and IPv6 addresses, up"
+echo "== host: veth 'uplink0' with IPv4 and IPv6 addresses, MTU 1400, up"
 ip link add uplink0 type veth peer name uplink0-peer
 ip link set uplink0-peer up
 ip link set uplink0 mtu 1400 up
@@ -18,23 +13,22 @@ ip addr add 192.0.2.10/24 brd 192.0.2.255 dev uplink0
 ip -6 addr add 2001:db8:10::10/64 dev uplink0 nodad
 ip addr show dev uplink0
 
-echo "== container: a process in a new network namespace"
-unshare --net sleep 600 &
-ctr_pid=$!
-sleep 0.2
+echo "== bundle: busybox rootfs; config.json with the hook and linux.netDevices"
+mkdir -p "$work/bundle/rootfs/bin"
+cp "$(command -v busybox)" "$work/bundle/rootfs/bin/"
+for a in sh ip; do ln -s busybox "$work/bundle/rootfs/bin/$a"; done
+runc spec --bundle "$work/bundle"
+jq --arg root "$work/bundle/rootfs" --arg hook "$hook" '
+  .process.terminal = false | .root.path = $root
+  | .process.args = ["ip", "address", "show", "dev", "eth1"]
+  | .hooks.createRuntime = [{"path": $hook, "args": ["oci-netdev-hook", "createRuntime"]}]
+  | .linux.netDevices = {"uplink0": {"name": "eth1"}}
+' "$work/bundle/config.json" > "$work/config.json"
+mv "$work/config.json" "$work/bundle/config.json"
+jq '{hooks, netDevices: .linux.netDevices}' "$work/bundle/config.json"
 
-cat > "$bundle/config.json" <<JSON
-{"ociVersion": "1.2.0",
- "linux": {"namespaces": [{"type": "network"}],
-           "netDevices": {"uplink0": {"name": "eth1"}}}}
-JSON
-state="{\"ociVersion\":\"1.2.0\",\"id\":\"demo\",\"status\":\"creating\",\"pid\":$ctr_pid,\"bundle\":\"$bundle\"}"
+echo "== runc run: the container prints its own 'ip address show dev eth1'"
+runc --root "$work/runc" run --bundle "$work/bundle" demo
 
-echo "== oci-netdev-hook createRuntime (as runc would run it)"
-echo "$state" | "$hook" --log-level=info createRuntime
-echo "exit code $?"
-
-echo "== inside the container"
-nsenter --net="/proc/$ctr_pid/ns/net" ip addr show dev eth1
-echo "== left on the host"
+echo "== on the host: uplink0 is gone (a veth dies with the container netns; its peer follows)"
 ip -br link
