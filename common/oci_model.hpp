@@ -13,6 +13,8 @@ namespace netdev {
 // object, as a string, in this annotation; or the compact form of parse_device_words().
 inline constexpr std::string_view kDevicesAnnotation = "oci-netdev-hook.devices";
 inline constexpr std::size_t kMaxAnnotationBytes = 64 << 10;
+// "true": poststop gives the devices back to the host (as the --restore argument does).
+inline constexpr std::string_view kRestoreAnnotation = "oci-netdev-hook.restore";
 
 using Annotations = std::map<std::string, std::string, std::less<>>;
 

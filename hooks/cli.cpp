@@ -1,8 +1,10 @@
 #include "hooks/cli.hpp"
 
 #include <charconv>
+#include <cstdlib>
 
 #include "common/error.hpp"
+#include "common/state_dir.hpp"
 
 namespace netdev {
 namespace {
@@ -59,6 +61,7 @@ void take_positional(CliOptions& opts, std::vector<std::string>& words, std::str
     if (words.empty() && opts.command == Command::hook) {
         if (arg == "check") return void(opts.command = Command::check);
         if (arg == "move") return void(opts.command = Command::move);
+        if (arg == "status") return void(opts.command = Command::status);
     }
     words.emplace_back(arg);
 }
@@ -75,6 +78,10 @@ void finish(CliOptions& opts, std::vector<std::string>& words) {
             if (opts.bundle.empty() && opts.state_file.empty())
                 usage_error("check: give a BUNDLE directory or --state FILE");
             break;
+        case Command::status:
+            if (words.size() > 1) usage_error("status: unexpected argument \"" + words[1] + "\"");
+            if (!words.empty()) opts.container_id = words[0];
+            break;
         case Command::move:
             if (opts.netns_path.empty() == !opts.pid)
                 usage_error("move: give exactly one of --netns PATH and --pid PID");
@@ -88,6 +95,8 @@ void finish(CliOptions& opts, std::vector<std::string>& words) {
 
 CliOptions parse_cli(int argc, const char* const* argv) {
     CliOptions opts;
+    const char* env_dir = std::getenv("OCI_NETDEV_HOOK_STATE_DIR");
+    opts.state_dir = env_dir && *env_dir ? env_dir : kDefaultStateDir;
     std::vector<std::string> words;
     ArgReader r(argc, argv);
     std::string value;
@@ -105,6 +114,10 @@ CliOptions parse_cli(int argc, const char* const* argv) {
             opts.log.stderr_level = *level;
         } else if (r.option("--log-file", value)) {
             opts.log.file = value;
+        } else if (arg == "--restore") {
+            opts.restore = true;
+        } else if (r.option("--state-dir", value)) {
+            opts.state_dir = value;
         } else if (r.option("--state", value)) {
             opts.state_file = value;
         } else if (r.option("--netns", value)) {
@@ -134,6 +147,7 @@ std::string usage_text() {
     return R"(Usage: oci-netdev-hook [OPTIONS] [STAGE] < state.json
        oci-netdev-hook [OPTIONS] check BUNDLE | --state FILE
        oci-netdev-hook [OPTIONS] move --netns PATH | --pid PID HOSTDEV[=NAME]...
+       oci-netdev-hook [OPTIONS] status [ID]
 
 An OCI hook that moves the network devices listed in the bundle's config.json
 (linux.netDevices, or the annotation oci-netdev-hook.devices) into the
@@ -141,17 +155,23 @@ container's network namespace, with their addresses, and sets them up.
 
 STAGE   createRuntime (or prestart): move the devices.
         createContainer: check they are present and up; moves nothing.
-        poststop: accepted; does nothing yet.
+        poststop: forget the container's record; with --restore (or the
+        annotation oci-netdev-hook.restore=true) first give every device
+        back to the host as it was.
         Without STAGE: taken from state.status ("creating"/"created").
 
 check   Dry run: parse and validate BUNDLE/config.json (with --state FILE, the
         state's bundle, pid and annotations), print the plan and what would
         fail. Changes nothing; the exit code is the one the hook would return.
 move    The same move without a runtime, into the netns at PATH or of PID.
+status  The records of moved devices (all containers, or ID).
 
 Options:
   --log-level LEVEL  trace, debug, info, warning (default), error; to stderr
   --log-file PATH    append timestamped lines (container id, stage, device)
+  --restore          poststop: give the devices back to the host
+  --state-dir DIR    records and locks (default /run/oci-netdev-hook, or
+                     $OCI_NETDEV_HOOK_STATE_DIR)
   --help             this text
   --version          the version
 

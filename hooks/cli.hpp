@@ -3,6 +3,7 @@
 //   oci-netdev-hook [OPTIONS] [STAGE]                       the hook, state on stdin
 //   oci-netdev-hook [OPTIONS] check BUNDLE | --state FILE   dry run: print the plan
 //   oci-netdev-hook [OPTIONS] move --netns PATH | --pid PID HOSTDEV[=NAME]...
+//   oci-netdev-hook [OPTIONS] status [ID]
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,7 +14,7 @@
 
 namespace netdev {
 
-enum class Command { hook, check, move };
+enum class Command { hook, check, move, status };
 enum class Stage { from_state, create_runtime, create_container, poststop };
 
 struct CliOptions {
@@ -27,6 +28,9 @@ struct CliOptions {
     std::string netns_path;  // move --netns PATH
     std::optional<pid_t> pid;            // move --pid PID
     std::vector<std::string> devices;    // move HOSTDEV[=NAME]...
+    std::string container_id;            // status ID
+    std::string state_dir;               // records and locks
+    bool restore = false;                // poststop: give the devices back
 };
 
 // Throws HookError(invalid_input) naming the bad argument.

@@ -1,10 +1,12 @@
 #pragma once
-// The move as the hook, `check` and `move` share it: target netns, sockets, plan, act.
-#include <iosfwd>
+// The move as the hook, `check` and `move` share it: target netns, locks, sockets, plan, act,
+// record.
+#include <string>
 #include <vector>
 
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
+#include "common/state_dir.hpp"
 #include "netdev/mover.hpp"
 
 namespace netdev {
@@ -16,8 +18,17 @@ Netns open_config_target(const OciConfig& cfg, const OciState& st);
 // Refuses a target that is the netns we run in (KERNEL-FACTS K6: such a "move" only renames).
 void refuse_own_netns(const Netns& self, const Netns& target);
 
-// Plans (every pre-check) and moves `requests` from this process's netns into `target`.
-std::vector<MovedDevice> move_devices_into(const std::vector<NetDeviceRequest>& requests,
-                                           const Netns& target);
+struct MoveRequest {
+    const std::vector<NetDeviceRequest>& devices;
+    const Netns& target;
+    const StateDir& state_dir;    // locks, records
+    std::string record_id;        // container id to record under; empty: no record
+    std::string target_path;      // the config's netns path, kept in the record
+};
+
+// Locks the host devices (one lock each, so two hooks wanting one device serialise and the
+// loser finds it gone instead of disturbing it), plans (every pre-check) and moves them from
+// this process's netns into the target; the record is written before success is declared.
+std::vector<MovedDevice> move_devices_into(const MoveRequest& req);
 
 }  // namespace netdev

@@ -18,8 +18,9 @@ void run_move(const CliOptions& options) {
     validate_requests(requests, "command line");
     Netns target = options.pid ? Netns::open_pid(*options.pid)
                                : Netns::open_path(options.netns_path);
-    for (const MovedDevice& d : move_devices_into(requests, target))
-        std::cout << d.host_name << " -> " << d.container_name << " (" << d.addresses.size()
+    StateDir dir(options.state_dir);
+    for (const MovedDevice& d : move_devices_into({requests, target, dir, "", ""}))
+        std::cout << d.host_link.name << " -> " << d.container_name << " (" << d.addresses.size()
                   << " address(es))\n";
 }
 

@@ -1,10 +1,14 @@
 #include "hooks/run_hook.hpp"
 
+#include <ostream>
+
 #include "common/error.hpp"
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
 #include "common/read_file.hpp"
 #include "hooks/device_move.hpp"
+#include "hooks/poststop.hpp"
+#include "netdev/records.hpp"
 #include "netdev/verify.hpp"
 
 namespace netdev {
@@ -29,7 +33,12 @@ void run_hook(const CliOptions& options, int state_fd) {
     set_log_context(st.id, stage_name(stage));
     NETDEV_LOG(debug) << "container " << st.id << ", status " << st.status << ", stage "
                       << stage_name(stage);
-    if (stage == Stage::poststop) return;
+    if (stage == Stage::poststop) {
+        auto ann = st.annotations.find(std::string(kRestoreAnnotation));
+        bool restore = options.restore || (ann != st.annotations.end() && ann->second == "true");
+        run_poststop(st, restore, StateDir(options.state_dir));
+        return;
+    }
 
     OciConfig cfg = parse_config(read_file_bounded(st.bundle + "/config.json", kMaxConfigBytes),
                                  st.annotations);
@@ -45,7 +54,26 @@ void run_hook(const CliOptions& options, int state_fd) {
         verify_devices_present(sock, cfg.devices);
         return;
     }
-    move_devices_into(cfg.devices, open_config_target(cfg, st));
+    validate_container_id(st.id);  // names its record file
+    Netns target = open_config_target(cfg, st);
+    move_devices_into({cfg.devices, target, StateDir(options.state_dir), st.id, cfg.netns.path});
+}
+
+void run_status(const CliOptions& options, std::ostream& out) {
+    StateDir dir(options.state_dir);
+    std::vector<std::string> files;
+    if (options.container_id.empty()) {
+        files = dir.list(".json");
+    } else {
+        validate_container_id(options.container_id);
+        files.push_back(options.container_id + ".json");
+    }
+    for (const std::string& f : files) {
+        std::optional<std::string> text = dir.read_file(f);
+        if (!text) throw HookError(ExitCode::invalid_input, "no record for " + f.substr(0, f.size() - 5));
+        out << describe_record(record_from_json(*text, dir.path() + "/" + f));
+    }
+    if (files.empty()) out << "no devices recorded in " << dir.path() << "\n";
 }
 
 }  // namespace netdev

@@ -1,4 +1,6 @@
 #pragma once
+#include <iosfwd>
+
 #include "hooks/cli.hpp"
 
 namespace netdev {
@@ -10,5 +12,7 @@ void run_hook(const CliOptions& options, int state_fd);
 void run_check(const CliOptions& options, std::ostream& out);
 // move: the hook's move for the devices named on the command line.
 void run_move(const CliOptions& options);
+// status: the records, to `out`.
+void run_status(const CliOptions& options, std::ostream& out);
 
 }  // namespace netdev

@@ -4,6 +4,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "common/error.hpp"
@@ -69,6 +70,11 @@ bool LinkInfo::up() const noexcept {
     return flags & IFF_UP;
 }
 
+const std::vector<std::uint8_t>& LinkInfo::identity() const noexcept {
+    bool has_perm = std::any_of(perm_mac.begin(), perm_mac.end(), [](auto b) { return b != 0; });
+    return has_perm ? perm_mac : mac;
+}
+
 LinkInfo parse_link(const nlmsghdr& nlh) {
     LinkInfo link;
     const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(&nlh));
@@ -84,9 +90,11 @@ LinkInfo parse_link(const nlmsghdr& nlh) {
             case IFLA_MTU:
                 if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0) l.mtu = mnl_attr_get_u32(attr);
                 break;
-            case IFLA_ADDRESS: {
+            case IFLA_ADDRESS:
+            case IFLA_PERM_ADDRESS: {
                 const auto* p = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
-                l.mac.assign(p, p + mnl_attr_get_payload_len(attr));
+                auto& dest = mnl_attr_get_type(attr) == IFLA_ADDRESS ? l.mac : l.perm_mac;
+                dest.assign(p, p + mnl_attr_get_payload_len(attr));
                 break;
             }
             case IFLA_PROP_LIST:
@@ -137,6 +145,22 @@ void set_link_up(NetlinkSocket& sock, const LinkInfo& link, bool up) {
     NETDEV_LOG(debug) << "set " << link.name << " (#" << link.index << ") " << (up ? "up" : "down")
                       << " in " << sock.netns_label();
     sock.transact(msg, std::string("set ") + link.name + (up ? " up" : " down"));
+}
+
+void rename_link(NetlinkSocket& sock, const LinkInfo& link, const std::string& new_name) {
+    MessageBuilder msg(RTM_NEWLINK, 0);
+    put_ifinfo(msg, link.index);
+    msg.put_string(IFLA_IFNAME, new_name);
+    NETDEV_LOG(debug) << "rename " << link.name << " (#" << link.index << ") to " << new_name
+                      << " in " << sock.netns_label();
+    sock.transact(msg, "rename " + link.name + " to " + new_name);
+}
+
+void set_link_mtu(NetlinkSocket& sock, const LinkInfo& link, std::uint32_t mtu) {
+    MessageBuilder msg(RTM_NEWLINK, 0);
+    put_ifinfo(msg, link.index);
+    msg.put_u32(IFLA_MTU, mtu);
+    sock.transact(msg, "set " + link.name + " mtu " + std::to_string(mtu));
 }
 
 void move_link(NetlinkSocket& sock, const LinkInfo& link, int netns_fd, const std::string& label,

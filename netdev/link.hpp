@@ -15,11 +15,15 @@ struct LinkInfo {
     std::string name;
     unsigned flags = 0;  // IFF_*
     std::uint32_t mtu = 0;
-    std::vector<std::uint8_t> mac;  // IFLA_ADDRESS
+    std::vector<std::uint8_t> mac;       // IFLA_ADDRESS
+    std::vector<std::uint8_t> perm_mac;  // IFLA_PERM_ADDRESS: hardware's own, empty for veth
     std::vector<std::string> altnames;
     std::string kind;  // IFLA_INFO_KIND ("veth", "bridge"), empty for physical devices
 
     bool up() const noexcept;
+    // What identifies the device across moves and renames: the permanent MAC when it has
+    // one (a container may change the current one), else the current MAC.
+    const std::vector<std::uint8_t>& identity() const noexcept;
 };
 
 // Decodes an RTM_NEWLINK message.
@@ -33,6 +37,10 @@ std::optional<LinkInfo> find_link_by_index(NetlinkSocket& sock, int index);
 std::vector<LinkInfo> list_links(NetlinkSocket& sock);
 // `ip link set dev X up|down`.
 void set_link_up(NetlinkSocket& sock, const LinkInfo& link, bool up);
+// `ip link set dev X name NEW` (the link must be down).
+void rename_link(NetlinkSocket& sock, const LinkInfo& link, const std::string& new_name);
+// `ip link set dev X mtu N`.
+void set_link_mtu(NetlinkSocket& sock, const LinkInfo& link, std::uint32_t mtu);
 // `ip link set dev X netns FD name NEW`: ONE RTM_NEWLINK with IFLA_NET_NS_FD + IFLA_IFNAME.
 // Not atomic (KERNEL-FACTS K2): on failure the device may already be in the target.
 void move_link(NetlinkSocket& sock, const LinkInfo& link, int netns_fd, const std::string& label,

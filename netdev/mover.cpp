@@ -1,5 +1,7 @@
 #include "netdev/mover.hpp"
 
+#include <linux/if.h>
+
 #include "common/error.hpp"
 #include "common/ifname.hpp"
 #include "common/logging.hpp"
@@ -32,7 +34,7 @@ std::vector<AddressRecord> snapshot(NetlinkSocket& sock, const LinkInfo& link) {
 // Finds a moved device in `end`: by ifindex (kept across moves unless taken there, K4) with
 // the same MAC, else by scanning the few links of the container netns for that MAC.
 std::optional<LinkInfo> locate(NetnsEnd end, const LinkInfo& original, bool scan) {
-    auto same = [&](const LinkInfo& l) { return l.mac == original.mac; };
+    auto same = [&](const LinkInfo& l) { return l.identity() == original.identity(); };
     if (auto l = find_link_by_index(end.sock, original.index); l && same(*l)) return l;
     if (!scan) return std::nullopt;
     std::optional<LinkInfo> found;
@@ -60,38 +62,57 @@ MovedDevice move_one(JournalEntry& j, NetnsEnd host, NetnsEnd container) {
     set_link_up(container.sock, *moved, true);
     NETDEV_LOG(info) << "moved to " << container.netns.label() << " as " << moved->name << " with "
                      << j.addresses.size() << " address(es)";
-    return {link.name, moved->name, moved->index, j.addresses};
+    return {link, moved->name, moved->index, j.addresses};
 }
 
-// Puts one device back on the host under its original name, with its addresses and admin
-// state. Throws when it cannot.
-void return_home(const JournalEntry& j, NetnsEnd host, NetnsEnd container) {
-    const LinkInfo& original = j.move.host_link;
+}  // namespace
+
+bool return_home(const LinkInfo& original, const std::vector<AddressRecord>& addresses,
+                 NetnsEnd host, SearchScope scope) {
     NETDEV_LOG_DEVICE(original.name);
     std::optional<LinkInfo> at_home = locate(host, original, false);
-    if (!at_home) {
-        std::optional<LinkInfo> away = locate(container, original, true);
-        if (!away)
-            throw HookError(ExitCode::restore_incomplete, "not found in " + host.netns.label() +
-                                                              " nor in " + container.netns.label());
-        NETDEV_LOG(info) << "bringing back from " << container.netns.label() << " where it is "
-                         << away->name;
-        if (away->up()) set_link_up(container.sock, *away, false);
-        move_link(container.sock, *away, host.netns.fd(), host.netns.label(), original.name);
+    std::optional<LinkInfo> away;
+    if (!at_home && scope.container) away = locate(*scope.container, original, true);
+    if (!at_home && !away && scope.scan_host) at_home = locate(host, original, true);
+    if (!at_home && !away) return false;
+    const LinkInfo& now = at_home ? *at_home : *away;
+    if (now.name != original.name || away) {
+        if (auto taker = find_link_by_name(host.sock, original.name);
+            taker && taker->identity() != original.identity())
+            throw HookError(ExitCode::restore_incomplete,
+                            "its host name is taken by another device (ifindex " +
+                                std::to_string(taker->index) + "); left as " + now.name + " in " +
+                                (away ? scope.container->netns.label() : host.netns.label()));
+    }
+    if (away) {
+        NETDEV_LOG(info) << "bringing back from " << scope.container->netns.label()
+                         << " where it is " << away->name;
+        if (away->up()) set_link_up(scope.container->sock, *away, false);
+        move_link(scope.container->sock, *away, host.netns.fd(), host.netns.label(),
+                  original.name);
         at_home = find_link_by_name(host.sock, original.name);
         if (!at_home)
             throw HookError(ExitCode::restore_incomplete,
                             "moved back but not found in " + host.netns.label());
     }
+    if (at_home->name != original.name) {
+        // Came back without us (the kernel returns physical devices under their container
+        // name, or dev%d); a rename needs the link down.
+        if (at_home->up()) set_link_up(host.sock, *at_home, false);
+        rename_link(host.sock, *at_home, original.name);
+        at_home->name = original.name;
+        at_home->flags &= ~static_cast<unsigned>(IFF_UP);
+    }
+    if (at_home->mtu != original.mtu) set_link_mtu(host.sock, *at_home, original.mtu);
     // Replace, not add: IPv4 addresses survived the down (K1), IPv6 ones did not.
-    restore_addresses(host.sock, at_home->index, original.name, original.name, j.addresses);
-    if (original.up()) set_link_up(host.sock, *at_home, true);
+    restore_addresses(host.sock, at_home->index, original.name, original.name, addresses);
+    if (original.up() != at_home->up()) set_link_up(host.sock, *at_home, original.up());
     NETDEV_LOG(info) << "restored on " << host.netns.label() << " as it was";
+    return true;
 }
 
-}  // namespace
-
-std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, NetnsEnd container) {
+std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, NetnsEnd container,
+                                      const CommitStep& commit) {
     std::vector<JournalEntry> journal;
     journal.reserve(plan.moves.size());
     std::vector<MovedDevice> done;
@@ -105,6 +126,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
                 throw e.prefixed(m.request.host_name);
             }
         }
+        if (commit) commit(done);
         return done;
     } catch (const std::exception& failure) {
         // Any failure, not only ours (bad_alloc too): nothing is left half-moved.
@@ -113,7 +135,10 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
         for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
             if (!it->touched) continue;
             try {
-                return_home(*it, host, container);
+                if (!return_home(it->move.host_link, it->addresses, host, {&container, false}))
+                    throw HookError(ExitCode::restore_incomplete,
+                                    "not found in " + host.netns.label() + " nor in " +
+                                        container.netns.label());
             } catch (const std::exception& e) {
                 lost += "; NOT RESTORED " + it->move.request.host_name + ": " + e.what();
             }

@@ -171,6 +171,6 @@ TEST_CASE("--log-file appends timestamped lines with container id, stage and dev
     HookResult r = w.hook(b, {"--log-file=" + log, "createRuntime"});
     CHECK(r.exit_code == 0);
     std::string text = netdev::read_file_bounded(log, 1 << 20);
-    CHECK(text.find("container=test-ctr stage=createRuntime device=v0: moved to") !=
+    CHECK(text.find("container=" + b.id() + " stage=createRuntime device=v0: moved to") !=
           std::string::npos);
 }

@@ -77,9 +77,11 @@ ParkedProcess::ParkedProcess(const TestNetns& where)
     : pid_(spawn_in(where.netns(),
                     [] { ::execl("/bin/sleep", "sleep", "3600", static_cast<char*>(nullptr)); })) {}
 
-ParkedProcess::~ParkedProcess() {
+void ParkedProcess::stop() {
+    if (pid_ <= 0) return;
     ::kill(pid_, SIGKILL);
     wait_status(pid_);
+    pid_ = -1;
 }
 
 Bundle::Bundle(const std::string& config_json) {
@@ -95,13 +97,15 @@ Bundle::~Bundle() {
     std::filesystem::remove_all(dir_, ec);
 }
 
-std::string Bundle::state(pid_t pid, const std::string& status) const {
-    return R"({"ociVersion":"1.2.0","id":"test-ctr","status":")" + status + R"(","pid":)" +
-           std::to_string(pid) + R"(,"bundle":")" + dir_.string() + R"("})";
+std::string Bundle::state(pid_t pid, const std::string& status,
+                          const std::string& annotations_json) const {
+    return R"({"ociVersion":"1.2.0","id":")" + id() + R"(","status":")" + status +
+           R"(","pid":)" + std::to_string(pid) + R"(,"bundle":")" + dir_.string() +
+           R"(","annotations":)" + annotations_json + "}";
 }
 
-HookResult run_hook_binary(const TestNetns& where, const std::string& state,
-                           const std::vector<std::string>& args) {
+HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
+                              const std::vector<std::string>& args) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
         ::pipe2(err, O_CLOEXEC) != 0)
@@ -116,17 +120,17 @@ HookResult run_hook_binary(const TestNetns& where, const std::string& state,
         argv.push_back(nullptr);
         ::execv(NETDEV_HOOK_BINARY, const_cast<char* const*>(argv.data()));
     });
-    in_r.reset();
-    out_w.reset();
-    err_w.reset();
     // The state fits the pipe buffer (64 KiB), so writing before reading cannot deadlock.
     if (::write(in_w.get(), state.data(), state.size()) != static_cast<ssize_t>(state.size()))
         throw std::runtime_error("write state failed");
-    in_w.reset();
+    return {pid, std::move(out_r), std::move(err_r)};
+}
+
+HookResult finish_hook_binary(HookProcess& p) {
     HookResult r;
-    r.stdout_text = read_fd_bounded(out_r.get(), 1 << 20, "hook stdout");
-    r.stderr_text = read_fd_bounded(err_r.get(), 1 << 20, "hook stderr");
-    r.exit_code = wait_status(pid);
+    r.stdout_text = read_fd_bounded(p.out.get(), 1 << 20, "hook stdout");
+    r.stderr_text = read_fd_bounded(p.err.get(), 1 << 20, "hook stderr");
+    r.exit_code = wait_status(p.pid);
     return r;
 }
 

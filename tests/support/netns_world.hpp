@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/netns.hpp"
+#include "common/unique_fd.hpp"
 #include "netdev/address.hpp"
 #include "netdev/link.hpp"
 
@@ -37,7 +38,9 @@ class ParkedProcess {
     explicit ParkedProcess(const TestNetns& where);
     ParkedProcess(const ParkedProcess&) = delete;
     ParkedProcess& operator=(const ParkedProcess&) = delete;
-    ~ParkedProcess();
+    ~ParkedProcess() { stop(); }
+    // Kills and reaps it now (its netns dies with it unless held elsewhere). Idempotent.
+    void stop();
     pid_t pid() const { return pid_; }
 
   private:
@@ -50,7 +53,10 @@ class Bundle {
     explicit Bundle(const std::string& config_json);
     ~Bundle();
     const std::filesystem::path& dir() const { return dir_; }
-    std::string state(pid_t pid, const std::string& status = "creating") const;
+    // The OCI state a runtime would pass; the container id is the bundle's directory name.
+    std::string state(pid_t pid, const std::string& status = "creating",
+                      const std::string& annotations_json = "{}") const;
+    std::string id() const { return dir_.filename().string(); }
 
   private:
     std::filesystem::path dir_;
@@ -62,10 +68,20 @@ struct HookResult {
     std::string stdout_text;
 };
 
-// Runs the built oci-netdev-hook inside `where` with `state` on stdin, as a runtime does.
-// Output must stay small (stdout is read to the end before stderr).
-HookResult run_hook_binary(const TestNetns& where, const std::string& state,
-                           const std::vector<std::string>& args = {"createRuntime"});
+// The built oci-netdev-hook started inside `where` with `state` on stdin, as a runtime does.
+struct HookProcess {
+    pid_t pid;
+    UniqueFd out, err;
+};
+HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
+                              const std::vector<std::string>& args = {"createRuntime"});
+// Waits for it. Output must stay small (stdout is read to the end before stderr).
+HookResult finish_hook_binary(HookProcess& p);
+inline HookResult run_hook_binary(const TestNetns& where, const std::string& state,
+                                  const std::vector<std::string>& args = {"createRuntime"}) {
+    HookProcess p = start_hook_binary(where, state, args);
+    return finish_hook_binary(p);
+}
 
 // What a user checks with `ip address show`: name, admin state, MTU, MAC, addresses.
 struct DeviceView {

@@ -1,0 +1,99 @@
+#include "common/state_dir.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <memory>
+#include <cerrno>
+
+#include "common/error.hpp"
+#include "common/read_file.hpp"
+
+namespace netdev {
+namespace {
+
+constexpr std::size_t kMaxRecordBytes = 16 << 20;
+
+bool safe_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.' || c == '+' || c == '-';
+}
+
+}  // namespace
+
+void validate_container_id(const std::string& id) {
+    if (id.empty() || id.size() > 255 || id[0] == '.' || !std::all_of(id.begin(), id.end(), safe_char))
+        throw HookError(ExitCode::invalid_input,
+                        "state.id: \"" + id + "\" is not a usable container id ([A-Za-z0-9_.+-])");
+}
+
+StateDir::StateDir(const std::string& path) : path_(path) {
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+        throw_errno(ExitCode::failed_restored, "mkdir " + path, errno);
+    dir_.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir_) throw_errno(ExitCode::failed_restored, "open " + path, errno);
+    struct stat st {};
+    if (::fstat(dir_.get(), &st) != 0) throw_errno(ExitCode::failed_restored, "stat " + path, errno);
+    // Records hold what a device looked like; nobody else should write or swap them.
+    if (st.st_uid != ::geteuid() || (st.st_mode & 022))
+        throw HookError(ExitCode::failed_restored,
+                        path + ": must be owned by this user and not writable by others");
+}
+
+void StateDir::write_file(const std::string& name, const std::string& content) const {
+    std::string tmp = "." + name + ".tmp" + std::to_string(::getpid());
+    UniqueFd fd(::openat(dir_.get(), tmp.c_str(),
+                         O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd) throw_errno(ExitCode::failed_restored, "create " + path_ + "/" + tmp, errno);
+    std::size_t done = 0;
+    while (done < content.size()) {
+        ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno(ExitCode::failed_restored, "write " + path_ + "/" + tmp, errno);
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd.get()) != 0) throw_errno(ExitCode::failed_restored, "fsync " + tmp, errno);
+    if (::renameat(dir_.get(), tmp.c_str(), dir_.get(), name.c_str()) != 0)
+        throw_errno(ExitCode::failed_restored, "rename to " + path_ + "/" + name, errno);
+}
+
+std::optional<std::string> StateDir::read_file(const std::string& name) const {
+    UniqueFd fd(::openat(dir_.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd && errno == ENOENT) return std::nullopt;
+    if (!fd) throw_errno(ExitCode::failed_restored, "open " + path_ + "/" + name, errno);
+    return read_fd_bounded(fd.get(), kMaxRecordBytes, path_ + "/" + name);
+}
+
+void StateDir::remove_file(const std::string& name) const {
+    if (::unlinkat(dir_.get(), name.c_str(), 0) != 0 && errno != ENOENT)
+        throw_errno(ExitCode::failed_restored, "remove " + path_ + "/" + name, errno);
+}
+
+std::vector<std::string> StateDir::list(const std::string& suffix) const {
+    UniqueFd copy(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!copy) throw_errno(ExitCode::failed_restored, "open " + path_, errno);
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::fdopendir(copy.get()), ::closedir);
+    if (!dir) throw_errno(ExitCode::failed_restored, "list " + path_, errno);
+    copy.release();  // owned by the DIR now
+    std::vector<std::string> names;
+    while (const dirent* e = ::readdir(dir.get())) {
+        std::string n = e->d_name;
+        if (n[0] != '.' && n.size() > suffix.size() && n.ends_with(suffix)) names.push_back(n);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+UniqueFd StateDir::lock(const std::string& name) const {
+    UniqueFd fd(::openat(dir_.get(), name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd) throw_errno(ExitCode::failed_restored, "open lock " + path_ + "/" + name, errno);
+    while (::flock(fd.get(), LOCK_EX) != 0)
+        if (errno != EINTR) throw_errno(ExitCode::failed_restored, "lock " + name, errno);
+    return fd;
+}
+
+}  // namespace netdev

@@ -1,0 +1,40 @@
+#pragma once
+// The hook's own directory (default /run/oci-netdev-hook): container records and per-device
+// locks. Opened once without following symlinks, created 0700; files are written atomically
+// (temp file, fsync, rename) and never through a symlink.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/unique_fd.hpp"
+
+namespace netdev {
+
+inline constexpr const char* kDefaultStateDir = "/run/oci-netdev-hook";
+
+// Throws HookError(invalid_input) unless `id` is a safe file name: 1-255 bytes of
+// [A-Za-z0-9_.+-], not starting with '.'.
+void validate_container_id(const std::string& id);
+
+class StateDir {
+public:
+    explicit StateDir(const std::string& path);
+
+    // Atomically replaces `name` with `content` (mode 0600).
+    void write_file(const std::string& name, const std::string& content) const;
+    // The content of `name`, or nullopt when it does not exist.
+    std::optional<std::string> read_file(const std::string& name) const;
+    void remove_file(const std::string& name) const;
+    // Names of the files ending in `suffix`, sorted.
+    std::vector<std::string> list(const std::string& suffix) const;
+    const std::string& path() const { return path_; }
+
+    // An exclusive lock on `name` (a lock file), held until the returned fd is closed. Blocks.
+    UniqueFd lock(const std::string& name) const;
+
+private:
+    std::string path_;
+    UniqueFd dir_;
+};
+
+}  // namespace netdev

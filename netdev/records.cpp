@@ -1,0 +1,124 @@
+#include "netdev/records.hpp"
+
+#include <boost/json.hpp>
+
+#include "common/error.hpp"
+
+namespace netdev {
+namespace json = boost::json;
+namespace {
+
+std::string hex(const std::vector<std::uint8_t>& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string s;
+    for (std::uint8_t b : bytes) {
+        s += digits[b >> 4];
+        s += digits[b & 15];
+    }
+    return s;
+}
+
+std::vector<std::uint8_t> unhex(std::string_view s) {
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        throw std::invalid_argument("bad hex");
+    };
+    if (s.size() % 2) throw std::invalid_argument("odd hex");
+    std::vector<std::uint8_t> out;
+    for (std::size_t i = 0; i < s.size(); i += 2)
+        out.push_back(static_cast<std::uint8_t>(nibble(s[i]) << 4 | nibble(s[i + 1])));
+    return out;
+}
+
+json::object address_json(const AddressRecord& a) {
+    json::array attrs;
+    for (const AddressAttribute& attr : a.replayed)
+        attrs.push_back(json::object{{"type", attr.type}, {"data", hex(attr.data)}});
+    return {{"text", a.describe()}, {"family", a.family},  {"prefixlen", a.prefixlen},
+            {"scope", a.scope},     {"flags", a.flags},    {"label", a.label},
+            {"attributes", attrs}};
+}
+
+AddressRecord address_from(const json::object& o) {
+    AddressRecord a;
+    a.family = json::value_to<std::uint8_t>(o.at("family"));
+    a.prefixlen = json::value_to<std::uint8_t>(o.at("prefixlen"));
+    a.scope = json::value_to<std::uint8_t>(o.at("scope"));
+    a.flags = json::value_to<std::uint32_t>(o.at("flags"));
+    a.label = json::value_to<std::string>(o.at("label"));
+    for (const json::value& v : o.at("attributes").as_array())
+        a.replayed.push_back({json::value_to<std::uint16_t>(v.at("type")),
+                              unhex(v.at("data").as_string())});
+    return a;
+}
+
+}  // namespace
+
+std::string record_to_json(const ContainerRecord& rec) {
+    json::array devices;
+    for (const DeviceRecord& d : rec.devices) {
+        json::array addrs;
+        for (const AddressRecord& a : d.addresses) addrs.push_back(address_json(a));
+        devices.push_back(json::object{{"host_name", d.host_name},
+                                       {"host_index", d.host_index},
+                                       {"mac", hex(d.mac)},
+                                       {"was_up", d.was_up},
+                                       {"mtu", d.mtu},
+                                       {"addresses", addrs},
+                                       {"container_name", d.container_name},
+                                       {"container_index", d.container_index}});
+    }
+    json::object root{{"version", 1},
+                      {"id", rec.id},
+                      {"netns_dev", rec.netns.dev},
+                      {"netns_ino", rec.netns.ino},
+                      {"netns_path", rec.netns_path},
+                      {"devices", devices}};
+    return json::serialize(root) + "\n";
+}
+
+ContainerRecord record_from_json(const std::string& text, const std::string& what) {
+    try {
+        json::value v = json::parse(text);
+        const json::object& root = v.as_object();
+        ContainerRecord rec;
+        rec.id = json::value_to<std::string>(root.at("id"));
+        rec.netns.dev = json::value_to<dev_t>(root.at("netns_dev"));
+        rec.netns.ino = json::value_to<ino_t>(root.at("netns_ino"));
+        rec.netns_path = json::value_to<std::string>(root.at("netns_path"));
+        for (const json::value& dv : root.at("devices").as_array()) {
+            const json::object& d = dv.as_object();
+            DeviceRecord r;
+            r.host_name = json::value_to<std::string>(d.at("host_name"));
+            r.host_index = json::value_to<int>(d.at("host_index"));
+            r.mac = unhex(d.at("mac").as_string());
+            r.was_up = d.at("was_up").as_bool();
+            r.mtu = json::value_to<std::uint32_t>(d.at("mtu"));
+            for (const json::value& a : d.at("addresses").as_array())
+                r.addresses.push_back(address_from(a.as_object()));
+            r.container_name = json::value_to<std::string>(d.at("container_name"));
+            r.container_index = json::value_to<int>(d.at("container_index"));
+            rec.devices.push_back(std::move(r));
+        }
+        return rec;
+    } catch (const std::exception& e) {
+        throw HookError(ExitCode::failed_restored, what + ": not a valid record: " + e.what());
+    }
+}
+
+std::string describe_record(const ContainerRecord& rec) {
+    std::string s = "container " + rec.id + " (netns " +
+                    (rec.netns_path.empty() ? "inode " + std::to_string(rec.netns.ino)
+                                            : rec.netns_path) +
+                    ")\n";
+    for (const DeviceRecord& d : rec.devices) {
+        s += "  " + d.host_name + " (ifindex " + std::to_string(d.host_index) + ", mac " +
+             hex(d.mac) + ", " + (d.was_up ? "up" : "down") + ", mtu " + std::to_string(d.mtu) +
+             ") -> " + d.container_name + "\n";
+        for (const AddressRecord& a : d.addresses) s += "      " + a.describe() + "\n";
+    }
+    return s;
+}
+
+}  // namespace netdev
