@@ -125,7 +125,8 @@ std::vector<NetDeviceRequest> parse_device_words(std::string_view text) {
         std::string_view word = text.substr(pos, end == std::string_view::npos ? end : end - pos);
         auto eq = word.find('=');
         std::string host(word.substr(0, eq));
-        out.push_back({host, eq == std::string_view::npos ? host : std::string(word.substr(eq + 1))});
+        out.push_back(
+            {host, eq == std::string_view::npos ? host : std::string(word.substr(eq + 1))});
         pos = end;
     }
     return out;

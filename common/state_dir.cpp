@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <memory>
 #include <cerrno>
+#include <memory>
 
 #include "common/error.hpp"
 #include "common/read_file.hpp"
@@ -19,14 +19,15 @@ namespace {
 constexpr std::size_t kMaxRecordBytes = 16 << 20;
 
 bool safe_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '+' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '+' || c == '-';
 }
 
 }  // namespace
 
 void validate_container_id(const std::string& id) {
-    if (id.empty() || id.size() > 255 || id[0] == '.' || !std::all_of(id.begin(), id.end(), safe_char))
+    if (id.empty() || id.size() > 255 || id[0] == '.' ||
+        !std::all_of(id.begin(), id.end(), safe_char))
         throw HookError(ExitCode::invalid_input,
                         "state.id: \"" + id + "\" is not a usable container id ([A-Za-z0-9_.+-])");
 }
@@ -37,7 +38,8 @@ StateDir::StateDir(const std::string& path) : path_(path) {
     dir_.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!dir_) throw_errno(ExitCode::failed_restored, "open " + path, errno);
     struct stat st {};
-    if (::fstat(dir_.get(), &st) != 0) throw_errno(ExitCode::failed_restored, "stat " + path, errno);
+    if (::fstat(dir_.get(), &st) != 0)
+        throw_errno(ExitCode::failed_restored, "stat " + path, errno);
     // Records hold what a device looked like; nobody else should write or swap them.
     if (st.st_uid != ::geteuid() || (st.st_mode & 022))
         throw HookError(ExitCode::failed_restored,
@@ -89,7 +91,8 @@ std::vector<std::string> StateDir::list(const std::string& suffix) const {
 }
 
 UniqueFd StateDir::lock(const std::string& name) const {
-    UniqueFd fd(::openat(dir_.get(), name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+    UniqueFd fd(
+        ::openat(dir_.get(), name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd) throw_errno(ExitCode::failed_restored, "open lock " + path_ + "/" + name, errno);
     while (::flock(fd.get(), LOCK_EX) != 0)
         if (errno != EINTR) throw_errno(ExitCode::failed_restored, "lock " + name, errno);

@@ -17,7 +17,7 @@ inline constexpr const char* kDefaultStateDir = "/run/oci-netdev-hook";
 void validate_container_id(const std::string& id);
 
 class StateDir {
-public:
+  public:
     explicit StateDir(const std::string& path);
 
     // Atomically replaces `name` with `content` (mode 0600).
@@ -32,7 +32,7 @@ public:
     // An exclusive lock on `name` (a lock file), held until the returned fd is closed. Blocks.
     UniqueFd lock(const std::string& name) const;
 
-private:
+  private:
     std::string path_;
     UniqueFd dir_;
 };

@@ -13,20 +13,20 @@ namespace {
 // A container netns we cannot see (no path in the config and no state with a pid): every
 // name looks free, and the output says the name checks were skipped.
 class UnknownNetns final : public LinkLookup {
-public:
+  public:
     std::optional<LinkInfo> find(const std::string&) override { return std::nullopt; }
     const std::string& netns_label() const override { return label_; }
 
-private:
+  private:
     std::string label_ = "the container netns (unknown)";
 };
 
 void print_move(std::ostream& out, NetlinkSocket& host, const DeviceMove& m,
                 const std::string& target) {
     const LinkInfo& l = m.host_link;
-    out << "  " << l.name << " (ifindex " << l.index << ", " << (l.up() ? "up" : "down")
-        << ", mtu " << l.mtu << (l.kind.empty() ? "" : ", " + l.kind) << ") -> "
-        << m.request.container_name << " in " << target << "\n";
+    out << "  " << l.name << " (ifindex " << l.index << ", " << (l.up() ? "up" : "down") << ", mtu "
+        << l.mtu << (l.kind.empty() ? "" : ", " + l.kind) << ") -> " << m.request.container_name
+        << " in " << target << "\n";
     for (const AddressRecord& a : dump_addresses(host, l.index, l.name))
         out << "      " << (is_carried(a) ? "carries " : "leaves  ") << a.describe() << "\n";
 }

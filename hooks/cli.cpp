@@ -33,7 +33,7 @@ pid_t parse_pid(const std::string& text) {
 
 // Walks argv: options anywhere, positional words in order.
 class ArgReader {
-public:
+  public:
     ArgReader(int argc, const char* const* argv) : argc_(argc), argv_(argv) {}
     bool next() { return ++i_ < argc_; }
     std::string_view arg() const { return argv_[i_]; }
@@ -51,7 +51,7 @@ public:
         return true;
     }
 
-private:
+  private:
     int argc_;
     const char* const* argv_;
     int i_ = 0;
@@ -136,10 +136,14 @@ CliOptions parse_cli(int argc, const char* const* argv) {
 
 const char* stage_name(Stage stage) {
     switch (stage) {
-        case Stage::create_runtime: return "createRuntime";
-        case Stage::create_container: return "createContainer";
-        case Stage::poststop: return "poststop";
-        default: return "from-state";
+        case Stage::create_runtime:
+            return "createRuntime";
+        case Stage::create_container:
+            return "createContainer";
+        case Stage::poststop:
+            return "poststop";
+        default:
+            return "from-state";
     }
 }
 

@@ -4,10 +4,10 @@
 //   oci-netdev-hook [OPTIONS] check BUNDLE | --state FILE   dry run: print the plan
 //   oci-netdev-hook [OPTIONS] move --netns PATH | --pid PID HOSTDEV[=NAME]...
 //   oci-netdev-hook [OPTIONS] status [ID]
+#include <sys/types.h>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <vector>
 
 #include "common/logging.hpp"
@@ -23,14 +23,14 @@ struct CliOptions {
     LogOptions log;
     bool help = false;
     bool version = false;
-    std::string bundle;      // check BUNDLE
-    std::string state_file;  // check --state FILE
-    std::string netns_path;  // move --netns PATH
-    std::optional<pid_t> pid;            // move --pid PID
-    std::vector<std::string> devices;    // move HOSTDEV[=NAME]...
-    std::string container_id;            // status ID
-    std::string state_dir;               // records and locks
-    bool restore = false;                // poststop: give the devices back
+    std::string bundle;                // check BUNDLE
+    std::string state_file;            // check --state FILE
+    std::string netns_path;            // move --netns PATH
+    std::optional<pid_t> pid;          // move --pid PID
+    std::vector<std::string> devices;  // move HOSTDEV[=NAME]...
+    std::string container_id;          // status ID
+    std::string state_dir;             // records and locks
+    bool restore = false;              // poststop: give the devices back
 };
 
 // Throws HookError(invalid_input) naming the bad argument.

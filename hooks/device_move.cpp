@@ -20,9 +20,8 @@ std::vector<UniqueFd> lock_devices(const StateDir& dir, const std::vector<NetDev
 }
 
 DeviceRecord record_of(const MovedDevice& m) {
-    return {m.host_link.name, m.host_link.index,    m.host_link.identity(),
-            m.host_link.up(), m.host_link.mtu,      m.addresses,
-            m.container_name, m.container_index};
+    return {m.host_link.name, m.host_link.index, m.host_link.identity(), m.host_link.up(),
+            m.host_link.mtu,  m.addresses,       m.container_name,       m.container_index};
 }
 
 // Adds the moved devices to the container's record; a record left by an earlier container
@@ -38,7 +37,8 @@ void save_record(const MoveRequest& req, const std::vector<MovedDevice>& moved) 
     rec.netns = req.target.id();
     rec.netns_path = req.target_path;
     for (const MovedDevice& m : moved) {
-        std::erase_if(rec.devices, [&](const DeviceRecord& d) { return d.host_name == m.host_link.name; });
+        std::erase_if(rec.devices,
+                      [&](const DeviceRecord& d) { return d.host_name == m.host_link.name; });
         rec.devices.push_back(record_of(m));
     }
     req.state_dir.write_file(file, record_to_json(rec));

@@ -21,9 +21,9 @@ void refuse_own_netns(const Netns& self, const Netns& target);
 struct MoveRequest {
     const std::vector<NetDeviceRequest>& devices;
     const Netns& target;
-    const StateDir& state_dir;    // locks, records
-    std::string record_id;        // container id to record under; empty: no record
-    std::string target_path;      // the config's netns path, kept in the record
+    const StateDir& state_dir;  // locks, records
+    std::string record_id;      // container id to record under; empty: no record
+    std::string target_path;    // the config's netns path, kept in the record
 };
 
 // Locks the host devices (one lock each, so two hooks wanting one device serialise and the

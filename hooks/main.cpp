@@ -34,10 +34,18 @@ int main(int argc, char** argv) {
         }
         init_logging(options.log);
         switch (options.command) {
-            case Command::hook: run_hook(options, STDIN_FILENO); break;
-            case Command::check: run_check(options, std::cout); break;
-            case Command::move: run_move(options); break;
-            case Command::status: run_status(options, std::cout); break;
+            case Command::hook:
+                run_hook(options, STDIN_FILENO);
+                break;
+            case Command::check:
+                run_check(options, std::cout);
+                break;
+            case Command::move:
+                run_move(options);
+                break;
+            case Command::status:
+                run_status(options, std::cout);
+                break;
         }
         return 0;
     } catch (const HookError& e) {

@@ -12,12 +12,13 @@ void run_move(const CliOptions& options) {
     for (const std::string& word : options.devices) {
         std::vector<NetDeviceRequest> one = parse_device_words(word);
         if (one.size() != 1)
-            throw HookError(ExitCode::invalid_input, "device \"" + word + "\": expected HOSTDEV[=NAME]");
+            throw HookError(ExitCode::invalid_input,
+                            "device \"" + word + "\": expected HOSTDEV[=NAME]");
         requests.push_back(std::move(one.front()));
     }
     validate_requests(requests, "command line");
-    Netns target = options.pid ? Netns::open_pid(*options.pid)
-                               : Netns::open_path(options.netns_path);
+    Netns target =
+        options.pid ? Netns::open_pid(*options.pid) : Netns::open_path(options.netns_path);
     StateDir dir(options.state_dir);
     for (const MovedDevice& d : move_devices_into({requests, target, dir, "", ""}))
         std::cout << d.host_link.name << " -> " << d.container_name << " (" << d.addresses.size()

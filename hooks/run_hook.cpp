@@ -70,7 +70,8 @@ void run_status(const CliOptions& options, std::ostream& out) {
     }
     for (const std::string& f : files) {
         std::optional<std::string> text = dir.read_file(f);
-        if (!text) throw HookError(ExitCode::invalid_input, "no record for " + f.substr(0, f.size() - 5));
+        if (!text)
+            throw HookError(ExitCode::invalid_input, "no record for " + f.substr(0, f.size() - 5));
         out << describe_record(record_from_json(*text, dir.path() + "/" + f));
     }
     if (files.empty()) out << "no devices recorded in " << dir.path() << "\n";

@@ -88,8 +88,7 @@ bool return_home(const LinkInfo& original, const std::vector<AddressRecord>& add
         NETDEV_LOG(info) << "bringing back from " << scope.container->netns.label()
                          << " where it is " << away->name;
         if (away->up()) set_link_up(scope.container->sock, *away, false);
-        move_link(scope.container->sock, *away, host.netns.fd(), host.netns.label(),
-                  original.name);
+        move_link(scope.container->sock, *away, host.netns.fd(), host.netns.label(), original.name);
         at_home = find_link_by_name(host.sock, original.name);
         if (!at_home)
             throw HookError(ExitCode::restore_incomplete,

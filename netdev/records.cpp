@@ -35,8 +35,8 @@ json::object address_json(const AddressRecord& a) {
     json::array attrs;
     for (const AddressAttribute& attr : a.replayed)
         attrs.push_back(json::object{{"type", attr.type}, {"data", hex(attr.data)}});
-    return {{"text", a.describe()}, {"family", a.family},  {"prefixlen", a.prefixlen},
-            {"scope", a.scope},     {"flags", a.flags},    {"label", a.label},
+    return {{"text", a.describe()}, {"family", a.family}, {"prefixlen", a.prefixlen},
+            {"scope", a.scope},     {"flags", a.flags},   {"label", a.label},
             {"attributes", attrs}};
 }
 
@@ -48,8 +48,8 @@ AddressRecord address_from(const json::object& o) {
     a.flags = json::value_to<std::uint32_t>(o.at("flags"));
     a.label = json::value_to<std::string>(o.at("label"));
     for (const json::value& v : o.at("attributes").as_array())
-        a.replayed.push_back({json::value_to<std::uint16_t>(v.at("type")),
-                              unhex(v.at("data").as_string())});
+        a.replayed.push_back(
+            {json::value_to<std::uint16_t>(v.at("type")), unhex(v.at("data").as_string())});
     return a;
 }
 
@@ -108,10 +108,10 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
 }
 
 std::string describe_record(const ContainerRecord& rec) {
-    std::string s = "container " + rec.id + " (netns " +
-                    (rec.netns_path.empty() ? "inode " + std::to_string(rec.netns.ino)
-                                            : rec.netns_path) +
-                    ")\n";
+    std::string s =
+        "container " + rec.id + " (netns " +
+        (rec.netns_path.empty() ? "inode " + std::to_string(rec.netns.ino) : rec.netns_path) +
+        ")\n";
     for (const DeviceRecord& d : rec.devices) {
         s += "  " + d.host_name + " (ifindex " + std::to_string(d.host_index) + ", mac " +
              hex(d.mac) + ", " + (d.was_up ? "up" : "down") + ", mtu " + std::to_string(d.mtu) +

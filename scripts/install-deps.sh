@@ -2,7 +2,8 @@
 # Installs what building, testing and the demo need, from Debian 12's packages.
 # Boost 1.81 (not 1.74, which has no Boost.JSON), libmnl, doctest; iproute2 for the tests'
 # fixtures and the demo (the hook itself never runs `ip`); the runtimes, busybox and jq for
-# the end-to-end tests; python3-yaml to check the Kubernetes manifests parse.
+# the end-to-end tests; python3-yaml to check the Kubernetes manifests parse; clang and its
+# libFuzzer runtime for the fuzzing run.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh: run as root (sudo)" >&2
@@ -14,4 +15,5 @@ apt-get install -y -qq --no-install-recommends \
   cmake make g++ pkg-config \
   libboost-json1.81-dev libboost-log1.81-dev libmnl-dev doctest-dev \
   iproute2 util-linux \
-  runc crun busybox-static jq podman python3 python3-yaml dpkg-dev file >/dev/null
+  runc crun busybox-static jq podman python3 python3-yaml dpkg-dev file \
+  clang libclang-rt-14-dev >/dev/null

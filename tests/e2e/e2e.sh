@@ -27,6 +27,10 @@ fi
 
 # crun refuses this machine's hybrid cgroup layout (RUNTIMES.md); in our mount ns only.
 umount /sys/fs/cgroup/unified 2>/dev/null || true
+# A private /run: the hook's records (/run/oci-netdev-hook), podman's netns files and
+# anything else a runtime leaves there vanish with this mount namespace.
+mount -t tmpfs -o mode=0755 tmpfs /run
+records=/run/oci-netdev-hook
 ip link set lo up
 
 work=$(mktemp -d /tmp/netdev-e2e.XXXXXX)
@@ -106,10 +110,11 @@ for f in "$repo"/config/hooks.d/*.json; do
   sed "s#/usr/local/bin/oci-netdev-hook#$hook#g" "$f" > "$hooks_dir/$(basename "$f")"
 done
 
-# podman_run RUNTIME OUTDIR DEVICES_ANNOTATION [NETWORK]: NETWORK defaults to none (podman
-# makes a fresh netns with only lo); ns:PATH joins a pre-created one.
+# podman_run RUNTIME OUTDIR DEVICES_ANNOTATION [NETWORK [RESTORE]]: NETWORK defaults to none
+# (podman makes a fresh netns with only lo); ns:PATH joins a pre-created one. RESTORE=true
+# asks for the devices back at poststop.
 podman_run() {
-  local rt=$1 out=$2 devices=$3 network=${4:-none}
+  local rt=$1 out=$2 devices=$3 network=${4:-none} restore=${5:-false}
   mkdir -p "$out"
   cp -a "$rootfs" "$out/rootfs"
   podman --root "$work/pd/root" --runroot "$work/pd/run" --tmpdir "$work/pd/tmp" \
@@ -118,6 +123,7 @@ podman_run() {
     --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
     --annotation "oci-netdev-hook.devices=$devices" \
     --annotation "run.oci.hooks.stderr=$out/hook-stderr" \
+    --annotation "oci-netdev-hook.restore=$restore" \
     --rootfs "$out/rootfs" ip addr > "$out/out" 2> "$out/err"
 }
 
@@ -197,6 +203,50 @@ case_create_container_missing() {
   ip link show dev v0 >/dev/null 2>&1 || fail "v0 left the host"
 }
 
+poststop_hooks() { # createRuntime, and poststop with --restore
+  echo '{"createRuntime":[{"path":"'"$hook"'","args":["oci-netdev-hook","createRuntime"]}],
+         "poststop":[{"path":"'"$hook"'","args":["oci-netdev-hook","--restore","poststop"]}]}'
+}
+
+wait_for() { # wait_for SECONDS COMMAND...: poll until COMMAND succeeds
+  local until=$(( $(date +%s) + $1 )); shift
+  until "$@"; do [ "$(date +%s)" -ge "$until" ] && return 1; sleep 0.05; done
+}
+no_records() { [ -z "$(ls "$records"/*.json 2>/dev/null)" ]; }
+
+case_poststop_restore() { # a pre-created netns keeps the veth alive: poststop brings it back
+  local b=$work/$1-restore before
+  rm -f "$records"/*.json  # earlier cases ran no poststop: their records stay, by design
+  before=$(host_view v0)
+  start_sleeper
+  if [[ $1 == podman-* ]]; then
+    podman_run "${1#podman-}" "$b" "v0=ctr0" "ns:$ns" true || fail "podman exited $?: $(cat "$b/err")"
+  else
+    make_bundle "$b" '{"v0":{"name":"ctr0"}}' "$ns" "$(poststop_hooks)"
+    runtime_run "$1" "$b" || fail "$1 exited $?: $(cat "$b/err")"
+  fi
+  expect "$b/out" "ctr0[:@].*UP" "inet 192.0.2.1/24"
+  # podman runs poststop from its cleanup process, after `run` returns.
+  wait_for 10 test "$(host_view v0 2>/dev/null)" = "$before" ||
+    fail "v0 not back as it was: $(host_view v0 2>&1 | tr '\n' '|') / was $(echo "$before" | tr '\n' '|')"
+  nsenter --net="$ns" ip link show dev ctr0 >/dev/null 2>&1 && fail "ctr0 still in the container netns"
+  wait_for 5 no_records || fail "record left: $(ls "$records")"
+}
+
+case_poststop_netns_gone() { # the container's own netns dies with it, and the veth with it
+  local b=$work/$1-gone
+  rm -f "$records"/*.json
+  if [[ $1 == podman-* ]]; then
+    podman_run "${1#podman-}" "$b" "v0=ctr0" none true || fail "podman exited $?: $(cat "$b/err")"
+  else
+    make_bundle "$b" '{"v0":{"name":"ctr0"}}' "" "$(poststop_hooks)"
+    runtime_run "$1" "$b" || fail "$1 exited $?: $(cat "$b/err")"
+  fi
+  expect "$b/out" "ctr0[:@].*UP"
+  wait_for 10 no_records || fail "record left: $(ls "$records")"
+  ip link show dev v0 >/dev/null 2>&1 && fail "v0 is on the host"
+}
+
 echo "e2e: $(runc --version | head -1), $(crun --version | head -1), $(podman --version)"
 start=$(date +%s)
 for rt in runc crun podman-runc podman-crun; do
@@ -204,6 +254,10 @@ for rt in runc crun podman-runc podman-crun; do
   run_case "$rt: two devices at once" case_two_devices "$rt"
   run_case "$rt: pre-created netns by path, device still there after exit" case_precreated_netns "$rt"
   run_case "$rt: name taken in the container: start refused, device back as it was" case_name_taken "$rt"
+done
+for rt in runc podman-runc; do
+  run_case "$rt: poststop --restore gives the device back from a pre-created netns" case_poststop_restore "$rt"
+  run_case "$rt: poststop --restore when the netns died: reported, record removed" case_poststop_netns_gone "$rt"
 done
 for rt in runc crun; do
   run_case "$rt: createContainer verifies the moved device" case_create_container_ok "$rt"

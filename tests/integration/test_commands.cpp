@@ -32,8 +32,8 @@ TEST_CASE("check fails as the hook would: a taken name is exit 3, a bad name exi
     World w;
     w.configured_veth("v0", 2);
     w.container.sh("ip link add ctr0 type veth peer name p");
-    Bundle taken(config_with(R"({"v0":{"name":"ctr0"}})", "/proc/" + std::to_string(w.init.pid()) +
-                                                              "/ns/net"));
+    Bundle taken(config_with(R"({"v0":{"name":"ctr0"}})",
+                             "/proc/" + std::to_string(w.init.pid()) + "/ns/net"));
     HookResult r = run_hook_binary(w.host, "", {"check", taken.dir().string()});
     CHECK(r.exit_code == 3);
     CHECK(has(r.stderr_text, "v0: name ctr0 already exists"));
@@ -56,8 +56,8 @@ TEST_CASE("move --pid moves and renames, like the hook") {
     World w;
     w.configured_veth("v0", 2);
     w.configured_veth("v1", 3);
-    HookResult r = run_hook_binary(
-        w.host, "", {"move", "--pid", std::to_string(w.init.pid()), "v0=c0", "v1"});
+    HookResult r =
+        run_hook_binary(w.host, "", {"move", "--pid", std::to_string(w.init.pid()), "v0=c0", "v1"});
     CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
     CHECK(has(r.stdout_text, "v0 -> c0 (3 address(es))"));
     CHECK(w.in_container("c0").addresses.size() == 3);

@@ -102,7 +102,8 @@ TEST_CASE("a veth that died with its netns is reported in one line, not an error
     CHECK_FALSE(record_exists(b));
 }
 
-TEST_CASE("a device the kernel returned under its container name gets its name and addresses back") {
+TEST_CASE(
+    "a device the kernel returned under its container name gets its name and addresses back") {
     PathWorld w;
     w.configured_veth("v0", 2);
     DeviceView before = w.on_host("v0");
@@ -166,7 +167,8 @@ TEST_CASE("ten hooks in parallel for ten devices all succeed") {
                   std::to_string(i) + ".1/24 dev " + dev + " && ip link set " + dev + " up");
         ctrs.push_back(std::make_unique<TestNetns>("container " + dev));
         inits.push_back(std::make_unique<ParkedProcess>(*ctrs.back()));
-        bundles.push_back(std::make_unique<Bundle>(config_with(R"({")" + dev + R"(":{"name":"eth1"}})")));
+        bundles.push_back(
+            std::make_unique<Bundle>(config_with(R"({")" + dev + R"(":{"name":"eth1"}})")));
     }
     for (int i = 0; i < 10; ++i)
         procs.push_back(start_hook_binary(w.host, bundles[i]->state(inits[i]->pid())));

@@ -141,3 +141,65 @@ TEST_CASE("no devices requested: nothing to do, exit 0") {
     CHECK(r.exit_code == 0);
     CHECK(r.stderr_text.empty());
 }
+
+TEST_CASE("bad input table: every malformed field is named in one line, exit 2, nothing changes") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    const std::string pid = std::to_string(w.init.pid());
+    struct Row {
+        std::string state;   // empty: the bundle's ordinary state
+        std::string config;  // empty: a valid config moving v0
+        std::string named;   // what the error line must say
+    };
+    const std::string ok_config = config_with(R"({"v0":{"name":"c0"}})");
+    for (const Row& row : std::vector<Row>{
+             {"not json", "", "state: not valid JSON"},
+             {"[1,2]", "", "state: expected an object, got an array"},
+             {R"({"id":"x"})", "", "state.bundle: missing"},
+             {R"({"id":"x","bundle":"/b","pid":"12"})", "",
+              R"(state.pid: expected an integer, got a string "12")"},
+             {R"({"id":"x","bundle":"/b","pid":-3})", "", "state.pid: out of range: -3"},
+             {R"({"id":"x","bundle":"/b","pid":1.5})", "",
+              "state.pid: expected an integer, got a number 1.5"},
+             {R"({"bundle":"/b","annotations":[]})", "", "state.annotations: expected an object"},
+             {R"({"id":"x","bundle":"/nonexistent-bundle","pid":1})", "",
+              "open /nonexistent-bundle/config.json: No such file"},
+             {"", "{", "config.json: not valid JSON"},
+             {"", R"({"linux":"x"})", R"(linux: expected an object, got a string "x")"},
+             {"", R"({"linux":{"netDevices":[]}})",
+              "linux.netDevices: expected an object, got an array"},
+             {"", R"({"linux":{"netDevices":{"v0":null}}})",
+              R"(linux.netDevices["v0"]: expected an object, got null)"},
+             {"", R"({"linux":{"netDevices":{"v0":{"name":["a"]}}}})",
+              R"(linux.netDevices["v0"].name: expected a string)"},
+             {"", R"({"linux":{"netDevices":{"v:0":{}}}})",
+              R"(linux.netDevices["v:0"]: host name "v:0" contains ':')"},
+             {"", R"({"linux":{"namespaces":{},"netDevices":{"v0":{}}}})",
+              "linux.namespaces: expected an array"},
+             {"", R"({"linux":{"namespaces":[{"type":7}],"netDevices":{"v0":{}}}})",
+              "linux.namespaces[0].type: expected a string, got a number 7"},
+             {"", R"({"annotations":{"oci-netdev-hook.devices":"{\"v0\":"}})",
+              R"(annotations["oci-netdev-hook.devices"]: not valid JSON)"},
+             {"", R"({"annotations":{"oci-netdev-hook.devices":"v0=a/b"}})",
+              R"(annotations["oci-netdev-hook.devices"]["v0"].name: "a/b" contains '/')"},
+             {"", R"({"annotations":{"oci-netdev-hook.devices":7}})",
+              R"(annotations["oci-netdev-hook.devices"]: expected a string)"},
+         }) {
+        CAPTURE(row.named);
+        Bundle b(row.config.empty() ? ok_config : row.config);
+        std::string state = row.state.empty() ? b.state(w.init.pid()) : row.state;
+        HookResult r = run_hook_binary(w.host, state);
+        CHECK(r.exit_code == 2);
+        CHECK(one_line(r));
+        CHECK(mentions(r, row.named));
+    }
+    Bundle b(ok_config);
+    HookResult bad_id =
+        run_hook_binary(w.host, R"({"id":"../evil","status":"creating","pid":)" + pid +
+                                    R"(,"bundle":")" + b.dir().string() + R"("})");
+    CHECK(bad_id.exit_code == 2);
+    CHECK(mentions(bad_id, R"(state.id: "../evil" is not a usable container id)"));
+    CHECK(w.on_host("v0") == before);
+    CHECK(link_names(w.container).empty());
+}

@@ -1,13 +1,9 @@
 // Nothing lost: when the kernel refuses a move half way, every device touched goes back to
 // the host under its name, with its addresses (IPv6 too, K1) and admin state.
-#include <functional>
-
-#include "common/error.hpp"
-#include "netdev/mover.hpp"
-#include "netdev/rtnl_directory.hpp"
-#include "tests/integration/world.hpp"
+#include "tests/integration/in_process.hpp"
 
 using namespace netdev::test;
+using netdev::NetDeviceRequest;
 
 TEST_CASE("a bridge among three devices leaves all three intact on the host (K9)") {
     World w;
@@ -45,40 +41,15 @@ TEST_CASE("after a failed run the same devices move cleanly") {
     CHECK(w.in_container("c0").addresses.size() == 3);
 }
 
-namespace {
-
-// Plans in the host netns as the hook would, lets `between` change the world, then executes:
-// the kernel-side failures that pre-checks exist to prevent, produced for real.
-netdev::HookError plan_then_execute(const World& w, std::vector<netdev::NetDeviceRequest> reqs,
-                                    const std::function<void()>& between) {
-    using namespace netdev;
-    NetnsGuard in_host(w.host.netns());
-    Netns self = Netns::current();
-    Netns target = Netns::open_path("/proc/" + std::to_string(w.init.pid()) + "/ns/net");
-    NetlinkSocket host_sock = NetlinkSocket::open_in(self);
-    NetlinkSocket target_sock = NetlinkSocket::open_in(target);
-    RtnlDirectory host_dir(host_sock), target_dir(target_sock);
-    MovePlan plan = plan_moves(reqs, host_dir, target_dir);
-    between();
-    try {
-        execute_plan(plan, {self, host_sock}, {target, target_sock});
-    } catch (const HookError& e) {
-        return e;
-    }
-    FAIL("execute_plan succeeded");
-    return HookError(ExitCode::ok, "");
-}
-
-}  // namespace
-
 TEST_CASE("a name taken after planning: the kernel moves, then refuses (K2); both come home") {
     World w;
     w.configured_veth("v0", 2);
     w.configured_veth("v1", 3);
     DeviceView v0 = w.on_host("v0"), v1 = w.on_host("v1");
-    netdev::HookError e = plan_then_execute(w, {{"v0", "c0"}, {"v1", "c1"}}, [&] {
-        w.container.sh("ip link add c1 type veth peer name c1p");
-    });
+    auto error = move_in_process(w, {{"v0", "c0"}, {"v1", "c1"}},
+                                 [&] { w.container.sh("ip link add c1 type veth peer name c1p"); });
+    REQUIRE(error);
+    const netdev::HookError& e = *error;
     CHECK(e.code() == netdev::ExitCode::failed_restored);
     CHECK(std::string(e.what()).find("v1: move v1 to") != std::string::npos);
     CHECK(w.on_host("v0") == v0);
@@ -91,8 +62,9 @@ TEST_CASE("a name the kernel refuses after moving (K2) is brought home") {
     w.configured_veth("v0", 2);
     DeviceView v0 = w.on_host("v0");
     // Skips validate_requests on purpose: the kernel's EINVAL comes after the move.
-    netdev::HookError e = plan_then_execute(w, {{"v0", "bad:name"}}, [] {});
-    CHECK(e.code() == netdev::ExitCode::failed_restored);
+    auto e = move_in_process(w, {{"v0", "bad:name"}});
+    REQUIRE(e);
+    CHECK(e->code() == netdev::ExitCode::failed_restored);
     CHECK(w.on_host("v0") == v0);
     CHECK(link_names(w.container).empty());
 }

@@ -16,8 +16,8 @@ for path in sorted(config.rglob("*")):
         if path.parent.name == "hooks.d":
             ok = (doc.get("version") == "1.0.0" and doc["hook"]["path"].startswith("/")
                   and doc["hook"]["args"][0] == "oci-netdev-hook"
-                  and doc["hook"]["args"][1] in doc["stages"]
-                  and "^oci-netdev-hook\\.devices$" in doc["when"]["annotations"])
+                  and doc["hook"]["args"][-1] in doc["stages"]
+                  and all(k.startswith("^oci-netdev-hook\\.") for k in doc["when"]["annotations"]))
             if not ok:
                 problems.append(f"{path}: not a valid oci-hooks 1.0.0 file for this hook")
         else:

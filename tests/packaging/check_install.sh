@@ -12,7 +12,7 @@ check() { if eval "$2"; then echo "ok   $1"; passed=$((passed+1)); else echo "FA
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 hooksd=$tmp/prefix/share/containers/oci/hooks.d
 check "install: binary in bin" '[ -x "$tmp/prefix/bin/oci-netdev-hook" ]'
-check "install: two hooks.d files" '[ "$(ls "$hooksd"/*.json | wc -l)" = 2 ]'
+check "install: three hooks.d files" '[ "$(ls "$hooksd"/*.json | wc -l)" = 3 ]'
 check "install: hooks.d paths match the prefix" \
   '! grep -h "\"path\"" "$hooksd"/*.json | grep -v "\"$tmp/prefix/bin/oci-netdev-hook\""'
 check "install: the installed binary runs" '"$tmp/prefix/bin/oci-netdev-hook" --version | grep -q "^oci-netdev-hook "'

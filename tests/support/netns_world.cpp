@@ -99,16 +99,15 @@ Bundle::~Bundle() {
 
 std::string Bundle::state(pid_t pid, const std::string& status,
                           const std::string& annotations_json) const {
-    return R"({"ociVersion":"1.2.0","id":")" + id() + R"(","status":")" + status +
-           R"(","pid":)" + std::to_string(pid) + R"(,"bundle":")" + dir_.string() +
-           R"(","annotations":)" + annotations_json + "}";
+    return R"({"ociVersion":"1.2.0","id":")" + id() + R"(","status":")" + status + R"(","pid":)" +
+           std::to_string(pid) + R"(,"bundle":")" + dir_.string() + R"(","annotations":)" +
+           annotations_json + "}";
 }
 
 HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
                               const std::vector<std::string>& args) {
     int in[2], out[2], err[2];
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
-        ::pipe2(err, O_CLOEXEC) != 0)
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
     UniqueFd in_r(in[0]), in_w(in[1]), out_r(out[0]), out_w(out[1]), err_r(err[0]), err_w(err[1]);
     pid_t pid = spawn_in(where.netns(), [&] {

@@ -2,6 +2,10 @@
 
 #include "common/error.hpp"
 #include "common/oci_model.hpp"
+#include "common/read_file.hpp"
+#include "common/unique_fd.hpp"
+
+#include <unistd.h>
 
 using namespace netdev;
 
@@ -151,4 +155,15 @@ TEST_CASE("the annotation's compact form: HOSTDEV[=NAME] words") {
     CHECK(parse_device_words("a=")[0].container_name.empty());  // refused later, by validation
     Annotations blank{{"oci-netdev-hook.devices", "  "}};
     CHECK(contains(invalid_input_message([&] { parse_config("{}", blank); }), "is empty"));
+}
+
+TEST_CASE("input larger than its bound is refused, naming it") {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    netdev::UniqueFd r(fds[0]), w(fds[1]);
+    std::string chunk(4096, 'x');
+    for (int i = 0; i < 3; ++i) REQUIRE(::write(w.get(), chunk.data(), chunk.size()) == 4096);
+    w.reset();
+    CHECK(contains(invalid_input_message([&] { read_fd_bounded(r.get(), 8192, "state on stdin"); }),
+                   "state on stdin is larger than 8192 bytes"));
 }

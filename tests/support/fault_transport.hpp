@@ -1,0 +1,34 @@
+#pragma once
+// Fault injection at the netlink seam: the N-th request message (counted across every socket
+// sharing one FaultPlan) is not sent; the kernel's answer is replaced by an error with a
+// chosen errno. A datagram holding the N-th request (a batch) fails whole.
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "netdev/netlink_transport.hpp"
+
+namespace netdev::test {
+
+struct FaultPlan {
+    int fail_at = 0;  // 1-based request number; 0 never
+    int error = 5;    // EIO
+    int seen = 0;     // requests so far
+    bool fired = false;
+};
+
+class FaultyTransport final : public NetlinkTransport {
+  public:
+    FaultyTransport(std::unique_ptr<NetlinkTransport> real, FaultPlan& plan)
+        : real_(std::move(real)), plan_(plan) {}
+    void send(std::span<const std::byte> bytes) override;
+    std::size_t receive(std::span<std::byte> buffer) override;
+    std::uint32_t port_id() const override { return real_->port_id(); }
+
+  private:
+    std::unique_ptr<NetlinkTransport> real_;
+    FaultPlan& plan_;
+    std::deque<std::vector<std::byte>> injected_;
+};
+
+}  // namespace netdev::test
