@@ -1,6 +1,9 @@
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <cerrno>
 
 #include "common/error.hpp"
@@ -9,6 +12,9 @@
 
 namespace netdev {
 namespace {
+
+constexpr int kReceiveBufferBytes = 4 << 20;
+constexpr int kReceiveTimeoutSeconds = 10;
 
 struct MnlSocketCloser {
     void operator()(mnl_socket* s) const noexcept { mnl_socket_close(s); }
@@ -40,6 +46,17 @@ class MnlTransport final : public NetlinkTransport {
         ssize_t n;
         do n = mnl_socket_recvfrom(sock_.get(), buffer.data(), buffer.size());
         while (n < 0 && errno == EINTR);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            throw HookError(ExitCode::failed_restored,
+                            "no answer from the kernel in " + label_ + " within " +
+                                std::to_string(kReceiveTimeoutSeconds) + " s",
+                            ETIMEDOUT);
+        if (n < 0 && errno == ENOBUFS) {
+            // Replies were dropped. Until its queue is empty the kernel drops every reply to
+            // this socket, so empty it now: the next request (a rollback) gets its answer.
+            drain(buffer);
+            errno = ENOBUFS;
+        }
         if (n < 0) fail("receive netlink reply");
         return static_cast<std::size_t>(n);
     }
@@ -47,6 +64,11 @@ class MnlTransport final : public NetlinkTransport {
     std::uint32_t port_id() const override { return mnl_socket_get_portid(sock_.get()); }
 
   private:
+    void drain(std::span<std::byte> buffer) {
+        int fd = mnl_socket_get_fd(sock_.get());
+        while (::recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT) > 0 || errno == ENOBUFS) {
+        }
+    }
     [[noreturn]] void fail(const std::string& what) {
         throw_errno(ExitCode::failed_restored, what + " in " + label_, errno);
     }

@@ -88,18 +88,27 @@ void NetlinkSocket::transact(MessageBuilder& msg, std::string_view what,
 
 void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view what,
                              const ReplyHandler& on_reply) {
-    // Stamp each request and remember which sequence numbers still owe an answer.
-    std::vector<std::uint32_t> pending;
+    // Stamp each request. In a batch only the last asks for an ack: the kernel reports an
+    // error for any request regardless, in order, so the last ack means all were processed;
+    // an ack per request would overflow the receive buffer for large batches (ENOBUFS).
+    std::vector<std::uint32_t> batch_seqs, pending;
     int left = static_cast<int>(requests.size());
+    std::vector<nlmsghdr*> msgs;
     for (auto* nlh = reinterpret_cast<nlmsghdr*>(requests.data()); mnl_nlmsg_ok(nlh, left);
-         nlh = mnl_nlmsg_next(nlh, &left)) {
+         nlh = mnl_nlmsg_next(nlh, &left))
+        msgs.push_back(nlh);
+    for (std::size_t i = 0; i < msgs.size(); ++i) {
+        nlmsghdr* nlh = msgs[i];
         nlh->nlmsg_flags |= NLM_F_REQUEST;
-        // Dumps end with NLMSG_DONE and are never acked; every other request asks for an ack.
-        if (!is_dump_request(*nlh)) nlh->nlmsg_flags |= NLM_F_ACK;
         nlh->nlmsg_seq = next_seq_++;
-        pending.push_back(nlh->nlmsg_seq);
+        batch_seqs.push_back(nlh->nlmsg_seq);
+        // Dumps end with NLMSG_DONE and are never acked.
+        if (is_dump_request(*nlh)) pending.push_back(nlh->nlmsg_seq);
+        else if (i + 1 == msgs.size()) nlh->nlmsg_flags |= NLM_F_ACK;
+        else nlh->nlmsg_flags &= ~NLM_F_ACK;
     }
-    NETDEV_LOG(trace) << "netlink " << what << " in " << label_ << ": " << pending.size()
+    if (!msgs.empty() && !is_dump_request(*msgs.back())) pending.push_back(msgs.back()->nlmsg_seq);
+    NETDEV_LOG(trace) << "netlink " << what << " in " << label_ << ": " << msgs.size()
                       << " request(s), " << requests.size() << " bytes";
     transport_->send(requests);
 
@@ -111,9 +120,12 @@ void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view wha
         int len = static_cast<int>(transport_->receive(buf));
         for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.data()); mnl_nlmsg_ok(nlh, len);
              nlh = mnl_nlmsg_next(nlh, &len)) {
-            auto it = std::find(pending.begin(), pending.end(), nlh->nlmsg_seq);
             // Stale answers (an earlier, abandoned request) or another port's traffic.
-            if (it == pending.end() || !mnl_nlmsg_portid_ok(nlh, portid)) continue;
+            if (!mnl_nlmsg_portid_ok(nlh, portid) ||
+                std::find(batch_seqs.begin(), batch_seqs.end(), nlh->nlmsg_seq) ==
+                    batch_seqs.end())
+                continue;
+            auto it = std::find(pending.begin(), pending.end(), nlh->nlmsg_seq);
             if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
             if (nlh->nlmsg_type == NLMSG_NOOP) continue;
             if (nlh->nlmsg_type != NLMSG_ERROR && nlh->nlmsg_type != NLMSG_DONE) {
@@ -123,7 +135,7 @@ void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view wha
             KernelAnswer answer =
                 nlh->nlmsg_type == NLMSG_ERROR ? decode_error(*nlh) : decode_done(*nlh);
             if (answer.error && !first_error.error) first_error = answer;
-            pending.erase(it);
+            if (it != pending.end()) pending.erase(it);
         }
     }
     std::string where = std::string(what) + " in " + label_;

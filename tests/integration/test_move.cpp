@@ -174,3 +174,18 @@ TEST_CASE("--log-file appends timestamped lines with container id, stage and dev
     CHECK(text.find("container=" + b.id() + " stage=createRuntime device=v0: moved to") !=
           std::string::npos);
 }
+
+TEST_CASE("a device with 1024 addresses moves with every one (one batch, no lost acks)") {
+    World w;
+    w.veth("v0");
+    std::string batch = "ip link set v0 up && (";
+    batch += "for i in $(seq 0 1023); do echo \"addr add 10.$((i / 250)).$((i % 250)).1/32 dev v0\"; "
+             "done) | ip -batch -";
+    w.host.sh(batch);
+    Bundle b(config_with(R"({"v0":{"name":"big0"}})"));
+    HookResult r = w.hook(b);
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    DeviceView v = w.in_container("big0");
+    CHECK(v.up);
+    CHECK(v.addresses.size() == 1024);
+}

@@ -47,6 +47,8 @@ void FakeKernel::queue(const ReplyMessage& msg, bool same_datagram) {
 }
 
 void FakeKernel::ack(const nlmsghdr& request, int error, const std::string& extack) {
+    // Like the kernel: a success is acked only when asked for, an error always.
+    if (!error && !(request.nlmsg_flags & NLM_F_ACK)) return;
     // The kernel's capped ack: nlmsgerr with only the request header, then extack TLVs.
     std::uint16_t flags = NLM_F_CAPPED | (extack.empty() ? 0 : NLM_F_ACK_TLVS);
     ReplyMessage msg(NLMSG_ERROR, request, flags);

@@ -133,3 +133,21 @@ TEST_CASE("a batch reads every ack, then reports the first error") {
     put_ifinfo(next, 1);
     CHECK_NOTHROW(f.sock.transact(next, "after"));
 }
+
+TEST_CASE("in a batch only the last request asks for an ack; an error of any is still seen") {
+    FakeSocket f([](FakeKernel& k, const nlmsghdr& req) {
+        bool last = req.nlmsg_flags & NLM_F_ACK;
+        k.ack(req, last ? 0 : EINVAL, last ? "" : "bad prefix");
+    });
+    MessageBatch batch;
+    for (int i = 0; i < 100; ++i) {
+        MessageBuilder m(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE);
+        m.extra_header<ifaddrmsg>();
+        batch.add(m);
+    }
+    CHECK_THROWS_WITH_AS(f.sock.transact(batch, "restore"),
+                         "restore in fake netns: Invalid argument (kernel: bad prefix)", HookError);
+    int acked = 0;
+    for (const auto& r : f.kernel->requests) acked += (as_nlmsg(r).nlmsg_flags & NLM_F_ACK) != 0;
+    CHECK(acked == 1);
+}
