@@ -115,7 +115,8 @@ static int addr_cb(const struct nlmsghdr *h, void *data) {
         if (mnl_attr_get_type(a) == IFA_FLAGS) flags = mnl_attr_get_u32(a);
     if (!(flags & IFA_F_PERMANENT) || ifa->ifa_scope != RT_SCOPE_UNIVERSE) return MNL_CB_OK;
     if (b->len + 512 > b->cap) b->buf = realloc(b->buf, b->cap = b->cap * 2 + 4096);
-    struct nlmsghdr *r = put_req(b->buf + b->len, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE);
+    /* No ack per address: the last request gets one (below); errors are reported anyway. */
+    struct nlmsghdr *r = put_req(b->buf + b->len, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE);
     struct ifaddrmsg *out = mnl_nlmsg_put_extra_header(r, sizeof *out);
     *out = *ifa;
     mnl_attr_for_each(a, h, sizeof *ifa) {
@@ -149,12 +150,16 @@ int main(int argc, char **argv) {
     if (setns(nsfd, CLONE_NEWNET) < 0) die("setns");
     struct mnl_socket *ctr = open_rtnl();
     struct link moved = get_link(ctr, NULL, l.index);
+    struct nlmsghdr *last = NULL;
     for (size_t off = 0; off < b.len;) {  /* point the requests at the new ifindex */
-        struct nlmsghdr *r = (struct nlmsghdr *)(b.buf + off);
-        ((struct ifaddrmsg *)mnl_nlmsg_get_payload(r))->ifa_index = (unsigned)moved.index;
-        off += r->nlmsg_len;
+        last = (struct nlmsghdr *)(b.buf + off);
+        ((struct ifaddrmsg *)mnl_nlmsg_get_payload(last))->ifa_index = (unsigned)moved.index;
+        off += last->nlmsg_len;
     }
-    if (b.count) talk(ctr, b.buf, b.len, b.count, NULL, NULL);
+    if (last) {
+        last->nlmsg_flags |= NLM_F_ACK;
+        talk(ctr, b.buf, b.len, 1, NULL, NULL);
+    }
     set_up(ctr, moved.index, 1);
     return 0;
 }

