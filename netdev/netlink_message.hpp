@@ -33,7 +33,9 @@ class MessageBuilder {
     std::span<std::byte> bytes();
 
   private:
-    alignas(nlmsghdr) std::array<std::byte, 4096> buf_{};
+    // Not zero-filled: libmnl writes every byte it counts in nlmsg_len (headers, attributes
+    // and their padding), and a restore builds one message per address.
+    alignas(nlmsghdr) std::array<std::byte, 4096> buf_;
     nlmsghdr* nlh_;
 };
 

@@ -1,6 +1,9 @@
 #include "netdev/records.hpp"
 
+#include <linux/netlink.h>
+
 #include <boost/json.hpp>
+#include <cstring>
 
 #include "common/error.hpp"
 
@@ -11,6 +14,7 @@ namespace {
 std::string hex(const std::vector<std::uint8_t>& bytes) {
     static const char* digits = "0123456789abcdef";
     std::string s;
+    s.reserve(bytes.size() * 2);
     for (std::uint8_t b : bytes) {
         s += digits[b >> 4];
         s += digits[b & 15];
@@ -31,24 +35,47 @@ std::vector<std::uint8_t> unhex(std::string_view s) {
     return out;
 }
 
-// Built member by member and moved into place: initializer lists would deep-copy every nested
-// array (that was 80% of the hook's CPU time for a device with 1024 addresses).
-json::object address_json(const AddressRecord& a, const json::storage_ptr& sp) {
-    json::array attrs(sp);
-    attrs.reserve(a.replayed.size());
-    for (const AddressAttribute& attr : a.replayed) {
-        json::object o(sp);
-        o["type"] = attr.type;
-        o["data"] = hex(attr.data);
-        attrs.emplace_back(std::move(o));
+// An address's attributes as one hex string in the kernel's own TLV encoding (nlattr header,
+// payload, padding): a few JSON nodes per address, not one object per attribute. Objects are
+// built member by member and moved into place: initializer lists would deep-copy nested
+// arrays (both were most of the hook's CPU time for a device with 1024 addresses).
+std::string encode_attributes(const std::vector<AddressAttribute>& attrs) {
+    std::vector<std::uint8_t> tlv;
+    for (const AddressAttribute& a : attrs) {
+        const auto len = static_cast<std::uint16_t>(sizeof(nlattr) + a.data.size());
+        nlattr hdr{len, a.type};
+        const auto* h = reinterpret_cast<const std::uint8_t*>(&hdr);
+        tlv.insert(tlv.end(), h, h + sizeof hdr);
+        tlv.insert(tlv.end(), a.data.begin(), a.data.end());
+        tlv.resize(tlv.size() + (NLA_ALIGN(len) - len), 0);
     }
+    return hex(tlv);
+}
+
+std::vector<AddressAttribute> decode_attributes(std::string_view text) {
+    std::vector<std::uint8_t> tlv = unhex(text);
+    std::vector<AddressAttribute> out;
+    std::size_t off = 0;
+    while (off + sizeof(nlattr) <= tlv.size()) {
+        nlattr hdr;
+        std::memcpy(&hdr, tlv.data() + off, sizeof hdr);
+        if (hdr.nla_len < sizeof hdr || off + hdr.nla_len > tlv.size())
+            throw std::invalid_argument("bad attribute length");
+        const std::uint8_t* p = tlv.data() + off + sizeof hdr;
+        out.push_back({hdr.nla_type, std::vector<std::uint8_t>(p, p + hdr.nla_len - sizeof hdr)});
+        off += NLA_ALIGN(hdr.nla_len);
+    }
+    return out;
+}
+
+json::object address_json(const AddressRecord& a, const json::storage_ptr& sp) {
     json::object o(sp);
     o["family"] = a.family;
     o["prefixlen"] = a.prefixlen;
     o["scope"] = a.scope;
     o["flags"] = a.flags;
     o["label"] = a.label;
-    o["attributes"] = std::move(attrs);
+    o["attributes"] = encode_attributes(a.replayed);
     return o;
 }
 
@@ -59,9 +86,7 @@ AddressRecord address_from(const json::object& o) {
     a.scope = json::value_to<std::uint8_t>(o.at("scope"));
     a.flags = json::value_to<std::uint32_t>(o.at("flags"));
     a.label = json::value_to<std::string>(o.at("label"));
-    for (const json::value& v : o.at("attributes").as_array())
-        a.replayed.push_back(
-            {json::value_to<std::uint16_t>(v.at("type")), unhex(v.at("data").as_string())});
+    a.replayed = decode_attributes(o.at("attributes").as_string());
     return a;
 }
 
