@@ -33,6 +33,15 @@ class MnlTransport final : public NetlinkTransport {
         for (int opt : {NETLINK_EXT_ACK, NETLINK_CAP_ACK, NETLINK_GET_STRICT_CHK})
             if (mnl_socket_setsockopt(sock_.get(), opt, &on, sizeof on) < 0)
                 fail("setsockopt netlink");
+        int fd = mnl_socket_get_fd(sock_.get());
+        // Room for large dumps and error bursts; FORCE needs CAP_NET_ADMIN, which a hook has.
+        int rcvbuf = kReceiveBufferBytes;
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) != 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+        // Never hang the runtime: a kernel that does not answer is an error, and rollback runs.
+        timeval timeout{kReceiveTimeoutSeconds, 0};
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0)
+            fail("setsockopt SO_RCVTIMEO");
     }
 
     void send(std::span<const std::byte> bytes) override {

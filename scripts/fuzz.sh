@@ -4,8 +4,9 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
-CXX=clang++ bash "$top/scripts/build.sh" "$top/build-fuzz" -DNETDEV_FUZZ=ON -DNETDEV_TESTS=OFF \
+CC=clang CXX=clang++ cmake -S "$top" -B "$top/build-fuzz" -DNETDEV_FUZZ=ON -DNETDEV_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$top/build-fuzz" -j "$(nproc)" --target fuzz_parse >/dev/null
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 "$top/build-fuzz/tests/fuzz/fuzz_parse" -max_total_time="$seconds" -max_len=70000 -timeout=5 \
