@@ -27,7 +27,6 @@ class HookError : public std::runtime_error {
     HookError prefixed(const std::string& context) const {
         return HookError(code_, context + ": " + what(), errno_);
     }
-    HookError with_code(ExitCode code) const { return HookError(code, what(), errno_); }
 
   private:
     ExitCode code_;

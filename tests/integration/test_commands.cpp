@@ -3,12 +3,6 @@
 
 using namespace netdev::test;
 
-namespace {
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-}  // namespace
-
 TEST_CASE("check prints the plan with the addresses that go along, and changes nothing") {
     World w;
     w.configured_veth("v0", 2);
@@ -20,10 +14,10 @@ TEST_CASE("check prints the plan with the addresses that go along, and changes n
 
     HookResult r = run_hook_binary(w.host, "", {"check", "--state", state_file});
     CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
-    CHECK(has(r.stdout_text, "v0 -> ctr0"));
-    CHECK(has(r.stdout_text, "carries 192.0.2.1/24 brd 192.0.2.255 label v0"));
-    CHECK(has(r.stdout_text, "leaves  10.5.0.1/24"));
-    CHECK(has(r.stdout_text, "ok: the hook would move 1 device(s)"));
+    CHECK(contains(r.stdout_text, "v0 -> ctr0"));
+    CHECK(contains(r.stdout_text, "carries 192.0.2.1/24 brd 192.0.2.255 label v0"));
+    CHECK(contains(r.stdout_text, "leaves  10.5.0.1/24"));
+    CHECK(contains(r.stdout_text, "ok: the hook would move 1 device(s)"));
     CHECK(w.on_host("v0") == before);
     CHECK(link_names(w.container).empty());
 }
@@ -36,7 +30,7 @@ TEST_CASE("check fails as the hook would: a taken name is exit 3, a bad name exi
                              "/proc/" + std::to_string(w.init.pid()) + "/ns/net"));
     HookResult r = run_hook_binary(w.host, "", {"check", taken.dir().string()});
     CHECK(r.exit_code == 3);
-    CHECK(has(r.stderr_text, "v0: name ctr0 already exists"));
+    CHECK(contains(r.stderr_text, "v0: name ctr0 already exists"));
 
     Bundle bad(config_with(R"({"v0":{"name":"a/b"}})"));
     CHECK(run_hook_binary(w.host, "", {"check", bad.dir().string()}).exit_code == 2);
@@ -49,7 +43,7 @@ TEST_CASE("check without a known container netns skips the name checks and says 
     Bundle b(config_with(R"({"v0":{}})"));
     HookResult r = run_hook_binary(w.host, "", {"check", b.dir().string()});
     CHECK(r.exit_code == 0);
-    CHECK(has(r.stdout_text, "container name checks skipped"));
+    CHECK(contains(r.stdout_text, "container name checks skipped"));
 }
 
 TEST_CASE("move --pid moves and renames, like the hook") {
@@ -59,7 +53,7 @@ TEST_CASE("move --pid moves and renames, like the hook") {
     HookResult r =
         run_hook_binary(w.host, "", {"move", "--pid", std::to_string(w.init.pid()), "v0=c0", "v1"});
     CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
-    CHECK(has(r.stdout_text, "v0 -> c0 (3 address(es))"));
+    CHECK(contains(r.stdout_text, "v0 -> c0 (3 address(es))"));
     CHECK(w.in_container("c0").addresses.size() == 3);
     CHECK(w.in_container("v1").up);
 }

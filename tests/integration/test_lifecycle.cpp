@@ -8,10 +8,6 @@ using namespace netdev::test;
 
 namespace {
 
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 std::string state_dir() {
     return std::getenv("OCI_NETDEV_HOOK_STATE_DIR");
 }
@@ -40,10 +36,10 @@ TEST_CASE("a successful move leaves a record that status prints") {
     REQUIRE(record_exists(b));
     HookResult st = run_hook_binary(w.host, "", {"status", b.id()});
     CHECK_MESSAGE(st.exit_code == 0, st.stderr_text);
-    CHECK(has(st.stdout_text, "container " + b.id() + " (netns " + w.path + ")"));
-    CHECK(has(st.stdout_text, "v0 (ifindex "));
-    CHECK(has(st.stdout_text, ", up, mtu 1400) -> ctr0"));
-    CHECK(has(st.stdout_text, "192.0.2.1/24 brd 192.0.2.255 label v0"));
+    CHECK(contains(st.stdout_text, "container " + b.id() + " (netns " + w.path + ")"));
+    CHECK(contains(st.stdout_text, "v0 (ifindex "));
+    CHECK(contains(st.stdout_text, ", up, mtu 1400) -> ctr0"));
+    CHECK(contains(st.stdout_text, "192.0.2.1/24 brd 192.0.2.255 label v0"));
 }
 
 TEST_CASE("poststop --restore brings the device back from a live netns, exactly as it was") {
@@ -97,7 +93,7 @@ TEST_CASE("a veth that died with its netns is reported in one line, not an error
     for (int i = 0; i < 200 && view_device(w.host, "v0p"); ++i) ::usleep(10000);
     HookResult r = run_hook_binary(w.host, b.state(0, "stopped"), {"--restore", "poststop"});
     CHECK(r.exit_code == 0);
-    CHECK(has(r.stderr_text, "v0: not found anywhere: a virtual device"));
+    CHECK(contains(r.stderr_text, "v0: not found anywhere: a virtual device"));
     CHECK(r.stderr_text.find('\n') == r.stderr_text.size() - 1);
     CHECK_FALSE(record_exists(b));
 }
@@ -127,8 +123,8 @@ TEST_CASE("a host name taken meanwhile is reported and the device left where it 
     w.host.sh("ip link add v0 type veth peer name other0");
     HookResult r = w.poststop(b);
     CHECK(r.exit_code == 4);
-    CHECK(has(r.stderr_text, "v0: its host name is taken by another device"));
-    CHECK(has(r.stderr_text, "left as ctr0 in " + w.path));
+    CHECK(contains(r.stderr_text, "v0: its host name is taken by another device"));
+    CHECK(contains(r.stderr_text, "left as ctr0 in " + w.path));
     CHECK(view_device(w.container, "ctr0"));
     CHECK(record_exists(b));  // kept: status shows it, a later poststop retries
 }
@@ -147,7 +143,7 @@ TEST_CASE("two containers asking for one device: exactly one gets it, undisturbe
     CHECK(((r1.exit_code == 0) != (r2.exit_code == 0)));
     const HookResult& loser = r1.exit_code == 0 ? r2 : r1;
     CHECK(loser.exit_code == 3);
-    CHECK(has(loser.stderr_text, "v0: no such device in host netns"));
+    CHECK(contains(loser.stderr_text, "v0: no such device in host netns"));
     const TestNetns& winner = r1.exit_code == 0 ? a.container : second;
     auto v = view_device(winner, "c0");
     REQUIRE(v);

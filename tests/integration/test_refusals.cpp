@@ -5,10 +5,6 @@ using namespace netdev::test;
 
 namespace {
 
-bool mentions(const HookResult& r, const std::string& part) {
-    return r.stderr_text.find(part) != std::string::npos;
-}
-
 // Exactly one line on stderr.
 bool one_line(const HookResult& r) {
     return !r.stderr_text.empty() && r.stderr_text.find('\n') == r.stderr_text.size() - 1;
@@ -25,7 +21,7 @@ TEST_CASE("a name already taken in the container leaves the host device exactly 
     HookResult r = w.hook(b);
     CHECK(r.exit_code == 3);
     CHECK(one_line(r));
-    CHECK(mentions(r, "v0: name ctr0 already exists in /proc/"));
+    CHECK(contains(r.stderr_text, "v0: name ctr0 already exists in /proc/"));
     CHECK(w.on_host("v0") == before);
     CHECK(link_names(w.container) == std::vector<std::string>{"ctr0", "ctr0p"});
 }
@@ -49,7 +45,7 @@ TEST_CASE("an altname that exists in the container is refused") {
     Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
     HookResult r = w.hook(b);
     CHECK(r.exit_code == 3);
-    CHECK(mentions(r, "v0: its altname uplink0 already exists"));
+    CHECK(contains(r.stderr_text, "v0: its altname uplink0 already exists"));
     CHECK(w.on_host("v0") == before);
 }
 
@@ -61,7 +57,7 @@ TEST_CASE("a missing device changes nothing, not even the devices listed before 
     HookResult r = w.hook(b);
     CHECK(r.exit_code == 3);
     CHECK(one_line(r));
-    CHECK(mentions(r, "nosuch0: no such device in host netns"));
+    CHECK(contains(r.stderr_text, "nosuch0: no such device in host netns"));
     CHECK(w.on_host("v0") == before);
     CHECK(link_names(w.container).empty());
 }
@@ -74,7 +70,7 @@ TEST_CASE("a target that is the runtime's own netns is refused (K6)") {
     Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
     HookResult r = run_hook_binary(w.host, b.state(in_host.pid()));
     CHECK(r.exit_code == 3);
-    CHECK(mentions(r, "is the runtime's own network namespace"));
+    CHECK(contains(r.stderr_text, "is the runtime's own network namespace"));
     CHECK(w.on_host("v0") == before);
 }
 
@@ -84,7 +80,7 @@ TEST_CASE("a config without a private network namespace is refused") {
     Bundle b(R"({"linux":{"namespaces":[{"type":"mount"}],"netDevices":{"v0":{}}}})");
     HookResult r = w.hook(b);
     CHECK(r.exit_code == 3);
-    CHECK(mentions(r, "linux.namespaces: no network namespace"));
+    CHECK(contains(r.stderr_text, "linux.namespaces: no network namespace"));
     CHECK(w.on_host("v0").up);
 }
 
@@ -110,7 +106,7 @@ TEST_CASE("bad names are refused with exit 2, naming the field and the value") {
         HookResult r = w.hook(b);
         CHECK(r.exit_code == 2);
         CHECK(one_line(r));
-        CHECK(mentions(r, row.message));
+        CHECK(contains(r.stderr_text, row.message));
     }
     CHECK(w.on_host("v0") == before);
 }
@@ -122,8 +118,8 @@ TEST_CASE("two devices mapped to one container name are refused") {
     Bundle b(config_with(R"({"v0":{"name":"c0"},"v1":{"name":"c0"}})"));
     HookResult r = w.hook(b);
     CHECK(r.exit_code == 2);
-    CHECK(
-        mentions(r, R"(linux.netDevices["v1"].name: "c0" is the container name of another entry)"));
+    CHECK(contains(r.stderr_text,
+                   R"(linux.netDevices["v1"].name: "c0" is the container name of another entry)"));
     CHECK(link_names(w.host) == std::vector<std::string>{"v0", "v0p", "v1", "v1p"});
 }
 
@@ -131,7 +127,7 @@ TEST_CASE("malformed state on stdin is refused with exit 2") {
     World w;
     HookResult r = run_hook_binary(w.host, R"({"id":"x","pid":"abc","bundle":"/b"})");
     CHECK(r.exit_code == 2);
-    CHECK(mentions(r, R"(state.pid: expected an integer, got a string "abc")"));
+    CHECK(contains(r.stderr_text, R"(state.pid: expected an integer, got a string "abc")"));
 }
 
 TEST_CASE("no devices requested: nothing to do, exit 0") {
@@ -192,14 +188,14 @@ TEST_CASE("bad input table: every malformed field is named in one line, exit 2, 
         HookResult r = run_hook_binary(w.host, state);
         CHECK(r.exit_code == 2);
         CHECK(one_line(r));
-        CHECK(mentions(r, row.named));
+        CHECK(contains(r.stderr_text, row.named));
     }
     Bundle b(ok_config);
     HookResult bad_id =
         run_hook_binary(w.host, R"({"id":"../evil","status":"creating","pid":)" + pid +
                                     R"(,"bundle":")" + b.dir().string() + R"("})");
     CHECK(bad_id.exit_code == 2);
-    CHECK(mentions(bad_id, R"(state.id: "../evil" is not a usable container id)"));
+    CHECK(contains(bad_id.stderr_text, R"(state.id: "../evil" is not a usable container id)"));
     CHECK(w.on_host("v0") == before);
     CHECK(link_names(w.container).empty());
 }

@@ -44,6 +44,10 @@ struct World {
     }
 };
 
+inline bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
 // A config.json with a private netns and the given linux.netDevices JSON object.
 inline std::string config_with(const std::string& net_devices, const std::string& ns_path = "") {
     std::string ns = ns_path.empty() ? R"({"type":"network"})"
