@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/read_file.hpp"
+#include "common/state_dir.hpp"
 #include "hooks/device_move.hpp"
 #include "hooks/run_hook.hpp"
 #include "netdev/rtnl_directory.hpp"
@@ -37,6 +38,8 @@ void run_check(const CliOptions& options, std::ostream& out) {
     OciState st;
     if (!options.state_file.empty())
         st = parse_state(read_file_bounded(options.state_file, kMaxStateBytes));
+    // The hook refuses an id it cannot name a record after; so does its dry run.
+    if (!st.id.empty()) validate_container_id(st.id);
     std::string bundle = options.bundle.empty() ? st.bundle : options.bundle;
     OciConfig cfg =
         parse_config(read_file_bounded(bundle + "/config.json", kMaxConfigBytes), st.annotations);

@@ -70,7 +70,10 @@ std::uint32_t initial_seq() {
 }  // namespace
 
 NetlinkSocket::NetlinkSocket(std::unique_ptr<NetlinkTransport> transport, std::string label)
-    : transport_(std::move(transport)), label_(std::move(label)), next_seq_(initial_seq()) {}
+    : transport_(std::move(transport)),
+      label_(std::move(label)),
+      next_seq_(initial_seq()),
+      receive_buffer_(kReceiveBufferBytes) {}
 
 NetlinkSocket NetlinkSocket::open_in(const Netns& netns) {
     return NetlinkSocket(open_rtnl_transport(netns), netns.label());
@@ -118,7 +121,7 @@ void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view wha
     KernelAnswer first_error;
     bool interrupted = false;
     const std::uint32_t portid = transport_->port_id();
-    std::vector<std::byte> buf(kReceiveBufferBytes);
+    std::span<std::byte> buf(receive_buffer_);
     while (!pending.empty()) {
         int len = static_cast<int>(transport_->receive(buf));
         for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.data()); mnl_nlmsg_ok(nlh, len);

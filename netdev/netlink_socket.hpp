@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "netdev/netlink_message.hpp"
 #include "netdev/netlink_transport.hpp"
@@ -39,6 +40,7 @@ class NetlinkSocket {
     std::unique_ptr<NetlinkTransport> transport_;
     std::string label_;
     std::uint32_t next_seq_;
+    std::vector<std::byte> receive_buffer_;  // allocated once, reused by every request
 };
 
 }  // namespace netdev

@@ -32,6 +32,13 @@ TEST_CASE("check fails as the hook would: a taken name is exit 3, a bad name exi
     CHECK(r.exit_code == 3);
     CHECK(contains(r.stderr_text, "v0: name ctr0 already exists"));
 
+    std::string bad_id_state = (taken.dir() / "bad-id.json").string();
+    w.host.sh("printf '%s' '{\"id\":\"../x\",\"bundle\":\"" + taken.dir().string() + "\"}' > " +
+              bad_id_state);
+    HookResult id = run_hook_binary(w.host, "", {"check", "--state", bad_id_state});
+    CHECK(id.exit_code == 2);
+    CHECK(contains(id.stderr_text, R"(state.id: "../x" is not a usable container id)"));
+
     Bundle bad(config_with(R"({"v0":{"name":"a/b"}})"));
     CHECK(run_hook_binary(w.host, "", {"check", bad.dir().string()}).exit_code == 2);
     CHECK(w.on_host("v0").up);
