@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/policy.hpp"
+#include "common/read_file.hpp"
 
 using namespace netdev;
 
@@ -105,4 +106,12 @@ TEST_CASE("bad patterns are refused, each with its reason") {
     CHECK(pattern_problem("a\\*").has_value());
     CHECK(contains(error_of(R"({"allow": [{"devices": ["ok", "bad["]}]})"),
                    R"(allow[0].devices[1]: bad pattern "bad[")"));
+}
+
+TEST_CASE("the shipped example policy parses") {
+    std::string path = std::string(NETDEV_SOURCE_DIR) + "/config/policy.json.example";
+    Policy p = parse_policy(read_file_bounded(path, kMaxPolicyBytes), path);
+    CHECK(p.allow.size() == 3);
+    CHECK(p.max_devices == 8);
+    CHECK(p.allow[2].lift == std::vector<Guard>{Guard::uplink});
 }
