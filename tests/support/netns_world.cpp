@@ -105,7 +105,7 @@ std::string Bundle::state(pid_t pid, const std::string& status,
 }
 
 HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
-                              const std::vector<std::string>& args) {
+                              const std::vector<std::string>& args, bool keep_stdin_open) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
@@ -122,13 +122,16 @@ HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
     // The state fits the pipe buffer (64 KiB), so writing before reading cannot deadlock.
     if (::write(in_w.get(), state.data(), state.size()) != static_cast<ssize_t>(state.size()))
         throw std::runtime_error("write state failed");
-    return {pid, std::move(out_r), std::move(err_r)};
+    return {pid, std::move(out_r), std::move(err_r),
+            keep_stdin_open ? std::move(in_w) : UniqueFd()};
 }
 
 HookResult finish_hook_binary(HookProcess& p) {
     HookResult r;
-    r.stdout_text = read_fd_bounded(p.out.get(), 1 << 20, "hook stdout");
-    r.stderr_text = read_fd_bounded(p.err.get(), 1 << 20, "hook stderr");
+    // Bounded so that a hung hook fails the test instead of hanging the suite.
+    const std::chrono::minutes limit(10);
+    r.stdout_text = read_fd_bounded(p.out.get(), 1 << 20, "hook stdout", limit);
+    r.stderr_text = read_fd_bounded(p.err.get(), 1 << 20, "hook stderr", limit);
     r.exit_code = wait_status(p.pid);
     return r;
 }

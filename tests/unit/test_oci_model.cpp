@@ -5,7 +5,11 @@
 #include "common/read_file.hpp"
 #include "common/unique_fd.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 using namespace netdev;
 
@@ -23,6 +27,16 @@ std::string invalid_input_message(F f) {
     FAIL("no error");
     return {};
 }
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/read-file-XXXXXX";
+        REQUIRE(::mkdtemp(tmpl));
+        path = tmpl;
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
 
 bool contains(const std::string& s, const std::string& part) {
     return s.find(part) != std::string::npos;
@@ -166,4 +180,45 @@ TEST_CASE("input larger than its bound is refused, naming it") {
     w.reset();
     CHECK(contains(invalid_input_message([&] { read_fd_bounded(r.get(), 8192, "state on stdin"); }),
                    "state on stdin is larger than 8192 bytes"));
+}
+
+TEST_CASE("a writer that never closes its end is given up on, naming the input") {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    UniqueFd r(fds[0]), w(fds[1]);
+    REQUIRE(::write(w.get(), "{}", 2) == 2);
+    CHECK(invalid_input_message([&] {
+              read_fd_bounded(r.get(), 1024, "state on stdin", std::chrono::milliseconds(20));
+          }) == "state on stdin: no end of input within 20 ms (the writer never closed it)");
+}
+
+TEST_CASE("a pipe closed by its writer is read to the end") {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    UniqueFd r(fds[0]), w(fds[1]);
+    REQUIRE(::write(w.get(), "{}", 2) == 2);
+    w.reset();
+    CHECK(read_fd_bounded(r.get(), 1024, "state on stdin") == "{}");
+}
+
+TEST_CASE("config.json must be a regular file: a FIFO or a directory is refused, named") {
+    TempDir d;
+    std::filesystem::path fifo = d.path / "config.json";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(invalid_input_message([&] { read_file_bounded(fifo, 1024); }) ==
+          fifo.string() + " is a FIFO, not a regular file");
+    CHECK(invalid_input_message([&] { read_file_bounded(d.path, 1024); }) ==
+          d.path.string() + " is a directory, not a regular file");
+    std::ofstream(d.path / "ok.json") << "{}";
+    CHECK(read_file_bounded(d.path / "ok.json", 1024) == "{}");
+}
+
+TEST_CASE("a pipe named on the command line is read when pipes are allowed") {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    UniqueFd r(fds[0]), w(fds[1]);
+    REQUIRE(::write(w.get(), "{\"a\":1}", 7) == 7);
+    w.reset();
+    std::string path = "/proc/self/fd/" + std::to_string(r.get());
+    CHECK(read_file_bounded(path, 1024, FileKinds::regular_or_pipe) == "{\"a\":1}");
 }
