@@ -222,3 +222,32 @@ TEST_CASE("a pipe named on the command line is read when pipes are allowed") {
     std::string path = "/proc/self/fd/" + std::to_string(r.get());
     CHECK(read_file_bounded(path, 1024, FileKinds::regular_or_pipe) == "{\"a\":1}");
 }
+
+TEST_CASE("a key twice in linux.netDevices is refused, naming it (not \"last one wins\")") {
+    auto msg = [](const std::string& config) {
+        return invalid_input_message([&] { parse_config(config, {}); });
+    };
+    CHECK(msg(R"({"linux":{"netDevices":{"eth1":{},"eth2":{},"eth1":{"name":"c1"}}}})") ==
+          R"(linux.netDevices: key "eth1" appears more than once)");
+    CHECK(msg(R"({"linux":{"netDevices":{"eth1":{"name":"a","name":"b"}}}})") ==
+          R"(linux.netDevices["eth1"]: key "name" appears more than once)");
+    // Keys split by escapes are compared as decoded.
+    CHECK(msg(R"({"linux":{"netDevices":{"eth1":{},"eth\u0031":{}}}})") ==
+          R"(linux.netDevices: key "eth1" appears more than once)");
+    // Equal keys elsewhere, or in two different objects, are not this check's business.
+    OciConfig fine = parse_config(
+        R"({"annotations":{"a":"1","a":"2"},"linux":{"namespaces":[{"type":"network"}],)"
+        R"("netDevices":{"eth1":{"name":"x"},"eth2":{"name":"x"}}}})",
+        {});
+    CHECK(fine.devices.size() == 2);
+}
+
+TEST_CASE("a key twice in the devices annotation's JSON is refused, naming it") {
+    Annotations ann{{"oci-netdev-hook.devices", R"({"eth1":{},"eth1":{}})"}};
+    CHECK(invalid_input_message([&] { parse_config("{}", ann); }) ==
+          R"(state.annotations["oci-netdev-hook.devices"]: key "eth1" appears more than once)");
+    std::string config =
+        R"({"annotations":{"oci-netdev-hook.devices":"{\"e1\":{},\"e2\":{},\"e2\":{}}"}})";
+    CHECK(invalid_input_message([&] { parse_config(config, {}); }) ==
+          R"(annotations["oci-netdev-hook.devices"]: key "e2" appears more than once)");
+}
