@@ -18,7 +18,9 @@ namespace netdev {
 namespace {
 
 UniqueFd open_ns_file(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: a FIFO at a netns path would block open() until a writer came; it is then
+    // refused by the namespace check below (open_path).
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (!fd) throw_errno(ExitCode::refused, "open network namespace " + path, errno);
     return fd;
 }

@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "common/json_fields.hpp"
+#include "common/json_duplicates.hpp"
 
 namespace netdev {
 namespace json = boost::json;
@@ -45,6 +46,7 @@ std::vector<NetDeviceRequest> devices_from_annotation(const std::string& text,
     if (std::string_view("{[\"").find(text[first]) == std::string_view::npos)
         return parse_device_words(text);
     json::value v = parse_json(text, field);
+    refuse_duplicate_keys(text, {}, field);
     return parse_net_devices(as_object(v, field), field);
 }
 
@@ -162,6 +164,7 @@ OciConfig parse_config(std::string_view json_text, const Annotations& state_anno
         const json::object& linux_obj = as_object(*lv, "linux");
         cfg.netns = parse_network_namespace(linux_obj);
         if (const json::value* nd = linux_obj.if_contains("netDevices"); nd && !nd->is_null()) {
+            refuse_duplicate_keys(json_text, {"linux", "netDevices"}, "linux.netDevices");
             cfg.devices = parse_net_devices(as_object(*nd, "linux.netDevices"), "linux.netDevices");
             cfg.devices_source = "linux.netDevices";
         }

@@ -1,6 +1,8 @@
 #include "common/read_file.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,13 +11,58 @@
 #include "common/unique_fd.hpp"
 
 namespace netdev {
+namespace {
 
-std::string read_fd_bounded(int fd, std::size_t max_bytes, const std::string& what) {
+using Clock = std::chrono::steady_clock;
+
+std::string duration_text(std::chrono::milliseconds d) {
+    if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
+    return std::to_string(d.count()) + " ms";
+}
+
+// Waits until fd is readable (data or EOF) or the deadline passes.
+bool wait_readable(int fd, Clock::time_point deadline, const std::string& what) {
+    for (;;) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+        pollfd p{fd, POLLIN, 0};
+        int n = ::poll(&p, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
+        if (n > 0) return true;
+        if (n == 0) return false;
+        if (errno != EINTR) throw_errno(ExitCode::invalid_input, "poll " + what, errno);
+    }
+}
+
+const char* kind_name(mode_t mode) {
+    switch (mode & S_IFMT) {
+        case S_IFIFO:
+            return "a FIFO";
+        case S_IFDIR:
+            return "a directory";
+        case S_IFCHR:
+            return "a character device";
+        case S_IFBLK:
+            return "a block device";
+        case S_IFSOCK:
+            return "a socket";
+        default:
+            return "not a regular file";
+    }
+}
+
+}  // namespace
+
+std::string read_fd_bounded(int fd, std::size_t max_bytes, const std::string& what,
+                            std::chrono::milliseconds timeout) {
+    const Clock::time_point deadline = Clock::now() + timeout;
     std::string out;
     char buf[65536];
     for (;;) {
+        if (!wait_readable(fd, deadline, what))
+            throw HookError(ExitCode::invalid_input, what + ": no end of input within " +
+                                                         duration_text(timeout) +
+                                                         " (the writer never closed it)");
         ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (n < 0) throw_errno(ExitCode::invalid_input, "read " + what, errno);
         if (n == 0) return out;
         if (out.size() + static_cast<std::size_t>(n) > max_bytes)
@@ -25,9 +72,15 @@ std::string read_fd_bounded(int fd, std::size_t max_bytes, const std::string& wh
     }
 }
 
-std::string read_file_bounded(const std::string& path, std::size_t max_bytes) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+std::string read_file_bounded(const std::string& path, std::size_t max_bytes, FileKinds kinds) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (!fd) throw_errno(ExitCode::invalid_input, "open " + path, errno);
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) throw_errno(ExitCode::invalid_input, "fstat " + path, errno);
+    bool pipe_ok = kinds == FileKinds::regular_or_pipe && S_ISFIFO(st.st_mode);
+    if (!S_ISREG(st.st_mode) && !pipe_ok)
+        throw HookError(ExitCode::invalid_input,
+                        path + " is " + kind_name(st.st_mode) + ", not a regular file");
     return read_fd_bounded(fd.get(), max_bytes, path);
 }
 

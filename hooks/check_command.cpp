@@ -36,7 +36,8 @@ void print_decisions(std::ostream& out, const std::vector<Decision>& decisions) 
 void run_check(const CliOptions& options, std::ostream& out) {
     OciState st;
     if (!options.state_file.empty())
-        st = parse_state(read_file_bounded(options.state_file, kMaxStateBytes));
+        st = parse_state(
+            read_file_bounded(options.state_file, kMaxStateBytes, FileKinds::regular_or_pipe));
     // The hook refuses an id it cannot name a record after; so does its dry run.
     if (!st.id.empty()) validate_container_id(st.id);
     std::string bundle = options.bundle.empty() ? st.bundle : options.bundle;

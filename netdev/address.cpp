@@ -1,6 +1,7 @@
 #include "netdev/address.hpp"
 
 #include <arpa/inet.h>
+#include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
@@ -13,8 +14,6 @@
 
 namespace netdev {
 namespace {
-
-constexpr int kDumpAttempts = 5;
 
 // Flags a user sets (ip address add ... nodad noprefixroute ...); the rest (secondary,
 // tentative, deprecated, permanent, dadfailed) the kernel derives again on its own.
@@ -55,6 +54,54 @@ void put_lifetimes(MessageBuilder& msg, const AddressRecord& a) {
     msg.put(IFA_CACHEINFO, {reinterpret_cast<const std::uint8_t*>(&ci), sizeof ci});
 }
 
+// The payload length an attribute must have, 0 for any. Replayed attributes go back to the
+// kernel verbatim, so a wrong size is caught here, not in a later restore.
+std::size_t expected_len(std::uint16_t type, std::uint8_t family) {
+    switch (type) {
+        case IFA_ADDRESS:
+        case IFA_LOCAL:
+        case IFA_BROADCAST:
+            return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
+        case IFA_CACHEINFO:
+            return sizeof(ifa_cacheinfo);
+        case IFA_RT_PRIORITY:
+        case IFA_FLAGS:
+            return sizeof(std::uint32_t);
+        case IFA_PROTO:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+// Runs inside libmnl (C): never throws; notes the problem and stops the walk.
+struct AddressParse {
+    AddressRecord rec;
+    std::string problem;
+};
+
+int parse_address_attr(const nlattr* attr, void* data) {
+    auto& p = *static_cast<AddressParse*>(data);
+    std::uint16_t type = mnl_attr_get_type(attr);
+    const auto* b = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
+    std::size_t len = mnl_attr_get_payload_len(attr);
+    std::size_t want = expected_len(type, p.rec.family);
+    bool bad_label =
+        type == IFA_LABEL && (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 || len > IFNAMSIZ);
+    if ((want && len != want) || bad_label) {
+        p.problem = "attribute " + std::to_string(type) + " of " + std::to_string(len) +
+                    " bytes (family " + std::to_string(p.rec.family) + ")";
+        return MNL_CB_ERROR;
+    }
+    if (type == IFA_FLAGS)
+        p.rec.flags = mnl_attr_get_u32(attr);  // the full 32 bits; ifa_flags holds 8
+    else if (type == IFA_LABEL)
+        p.rec.label = mnl_attr_get_str(attr);
+    else if (is_replayed(type))
+        p.rec.replayed.push_back({type, std::vector<std::uint8_t>(b, b + len)});
+    return MNL_CB_OK;
+}
+
 std::string ip_text(std::uint8_t family, const std::vector<std::uint8_t>& data) {
     char buf[INET6_ADDRSTRLEN] = "?";
     if ((family == AF_INET && data.size() == 4) || (family == AF_INET6 && data.size() == 16))
@@ -87,28 +134,18 @@ std::string AddressRecord::describe() const {
 }
 
 AddressRecord parse_address(const nlmsghdr& nlh) {
-    AddressRecord a;
+    if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(ifaddrmsg))
+        throw_malformed("RTM_NEWADDR", "shorter than ifaddrmsg");
+    AddressParse p;
     const auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(&nlh));
-    a.family = ifa->ifa_family;
-    a.prefixlen = ifa->ifa_prefixlen;
-    a.scope = ifa->ifa_scope;
-    a.flags = ifa->ifa_flags;
-    a.index = static_cast<int>(ifa->ifa_index);
-    auto cb = [](const nlattr* attr, void* data) -> int {
-        auto& rec = *static_cast<AddressRecord*>(data);
-        std::uint16_t type = mnl_attr_get_type(attr);
-        const auto* p = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
-        std::size_t len = mnl_attr_get_payload_len(attr);
-        if (type == IFA_FLAGS && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-            rec.flags = mnl_attr_get_u32(attr);  // the full 32 bits; ifa_flags holds 8
-        else if (type == IFA_LABEL && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-            rec.label = mnl_attr_get_str(attr);
-        else if (is_replayed(type))
-            rec.replayed.push_back({type, std::vector<std::uint8_t>(p, p + len)});
-        return MNL_CB_OK;
-    };
-    mnl_attr_parse(&nlh, sizeof(ifaddrmsg), cb, &a);
-    return a;
+    p.rec.family = ifa->ifa_family;
+    p.rec.prefixlen = ifa->ifa_prefixlen;
+    p.rec.scope = ifa->ifa_scope;
+    p.rec.flags = ifa->ifa_flags;
+    p.rec.index = static_cast<int>(ifa->ifa_index);
+    if (mnl_attr_parse(&nlh, sizeof(ifaddrmsg), parse_address_attr, &p) == MNL_CB_ERROR)
+        throw_malformed("RTM_NEWADDR", p.problem);
+    return std::move(p.rec);
 }
 
 bool is_carried(const AddressRecord& addr) {
@@ -117,23 +154,21 @@ bool is_carried(const AddressRecord& addr) {
 
 std::vector<AddressRecord> dump_addresses(NetlinkSocket& sock, int index,
                                           const std::string& device) {
-    for (int attempt = 1;; ++attempt) {
+    return retry_interrupted_dump([&] {
         MessageBuilder msg(RTM_GETADDR, NLM_F_DUMP);
         auto& ifa = msg.extra_header<ifaddrmsg>();
         ifa.ifa_family = AF_UNSPEC;
         ifa.ifa_index = static_cast<std::uint32_t>(index);
         std::vector<AddressRecord> out;
-        try {
-            sock.transact(msg, "list addresses of " + device, [&](const nlmsghdr& nlh) {
-                if (nlh.nlmsg_type != RTM_NEWADDR) return;
-                AddressRecord a = parse_address(nlh);
-                if (a.index == index) out.push_back(std::move(a));  // pre-strict kernels
-            });
-            return out;
-        } catch (const HookError& e) {
-            if (e.sys_errno() != EINTR || attempt == kDumpAttempts) throw;
-        }
-    }
+        sock.transact(msg, "list addresses of " + device, [&](const nlmsghdr& nlh) {
+            if (nlh.nlmsg_type != RTM_NEWADDR) return;
+            AddressRecord a = parse_address(nlh);
+            // Without strict checking (kernels before 4.20, NetlinkFeatures) the dump holds
+            // every device's addresses: the filter is applied here in any case.
+            if (a.index == index) out.push_back(std::move(a));
+        });
+        return out;
+    });
 }
 
 std::string relabel(const std::string& label, const std::string& old_name,

@@ -26,7 +26,7 @@ struct AddressRecord {
     std::string describe() const;
 };
 
-// Decodes an RTM_NEWADDR message.
+// Decodes an RTM_NEWADDR message; throws HookError (EBADMSG) when it is malformed.
 AddressRecord parse_address(const nlmsghdr& nlh);
 
 // The runtime-spec's selection ("Network Devices"): IFA_F_PERMANENT and RT_SCOPE_UNIVERSE.

@@ -2,12 +2,14 @@
 
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
 #include <algorithm>
 #include <cerrno>
 
 #include "common/error.hpp"
+#include "common/ifname.hpp"
 #include "common/logging.hpp"
 
 namespace netdev {
@@ -27,20 +29,92 @@ std::string mac_text(const std::vector<std::uint8_t>& mac) {
     return s;
 }
 
-struct NestedStrings {
-    std::uint16_t type;
-    std::vector<std::string>& out;
+// Attribute callbacks run inside libmnl (C): they never throw, they note the first problem
+// and stop the walk (MNL_CB_ERROR); the caller throws it.
+struct LinkParse {
+    LinkInfo link;
+    std::string problem;
 };
 
-void parse_nested_strings(const nlattr* nest, std::uint16_t type, std::vector<std::string>& out) {
-    NestedStrings want{type, out};
+struct NestedStrings {
+    std::uint16_t type;
+    std::size_t max_bytes;  // with the NUL
+    std::vector<std::string>& out;
+    std::string& problem;
+};
+
+int parse_nested_strings(const nlattr* nest, NestedStrings want) {
     auto cb = [](const nlattr* attr, void* data) -> int {
         auto& w = *static_cast<NestedStrings*>(data);
-        if (mnl_attr_get_type(attr) == w.type && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-            w.out.emplace_back(mnl_attr_get_str(attr));
+        if (mnl_attr_get_type(attr) != w.type) return MNL_CB_OK;
+        if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 ||
+            mnl_attr_get_payload_len(attr) > w.max_bytes) {
+            w.problem = "nested string " + std::to_string(w.type) + " of " +
+                        std::to_string(mnl_attr_get_payload_len(attr)) + " bytes";
+            return MNL_CB_ERROR;
+        }
+        w.out.emplace_back(mnl_attr_get_str(attr));
         return MNL_CB_OK;
     };
-    mnl_attr_parse_nested(nest, cb, &want);
+    return mnl_attr_parse_nested(nest, cb, &want);
+}
+
+std::string attr_problem(const nlattr* attr, const char* name) {
+    return std::string(name) + " of " + std::to_string(mnl_attr_get_payload_len(attr)) + " bytes";
+}
+
+int parse_link_attr(const nlattr* attr, void* data) {
+    auto& p = *static_cast<LinkParse*>(data);
+    LinkInfo& l = p.link;
+    std::uint16_t type = mnl_attr_get_type(attr);
+    std::size_t len = mnl_attr_get_payload_len(attr);
+    switch (type) {
+        case IFLA_IFNAME:
+            if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 || len > IFNAMSIZ) break;
+            l.name = mnl_attr_get_str(attr);
+            return MNL_CB_OK;
+        case IFLA_MTU:
+            if (len != sizeof(std::uint32_t)) break;
+            l.mtu = mnl_attr_get_u32(attr);
+            return MNL_CB_OK;
+        case IFLA_ADDRESS:
+        case IFLA_PERM_ADDRESS: {
+            if (len > MAX_ADDR_LEN) break;
+            const auto* b = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
+            (type == IFLA_ADDRESS ? l.mac : l.perm_mac).assign(b, b + len);
+            return MNL_CB_OK;
+        }
+        case IFLA_MASTER:
+        case IFLA_LINK:
+            if (len != sizeof(std::uint32_t)) break;
+            (type == IFLA_MASTER ? l.master : l.link) = static_cast<int>(mnl_attr_get_u32(attr));
+            return MNL_CB_OK;
+        case IFLA_LINK_NETNSID:
+            l.link_elsewhere = true;
+            return MNL_CB_OK;
+        case kIflaNetnsImmutable:
+            if (len != sizeof(std::uint8_t)) break;
+            l.netns_immutable = mnl_attr_get_u8(attr) != 0;
+            return MNL_CB_OK;
+        case IFLA_PROP_LIST:
+            return parse_nested_strings(attr,
+                                        {IFLA_ALT_IFNAME, ALTIFNAMSIZ, l.altnames, p.problem});
+        case IFLA_LINKINFO: {
+            std::vector<std::string> kind;
+            int rc = parse_nested_strings(attr, {IFLA_INFO_KIND, 64, kind, p.problem});
+            if (!kind.empty()) l.kind = kind.front();
+            return rc;
+        }
+        default:
+            return MNL_CB_OK;
+    }
+    p.problem = attr_problem(attr, type == IFLA_IFNAME           ? "IFLA_IFNAME"
+                                   : type == IFLA_MTU            ? "IFLA_MTU"
+                                   : type == IFLA_MASTER         ? "IFLA_MASTER"
+                                   : type == IFLA_LINK           ? "IFLA_LINK"
+                                   : type == kIflaNetnsImmutable ? "IFLA_NETNS_IMMUTABLE"
+                                                                 : "link-layer address");
+    return MNL_CB_ERROR;
 }
 
 ifinfomsg& put_ifinfo(MessageBuilder& msg, int index) {
@@ -79,62 +153,25 @@ const std::vector<std::uint8_t>& LinkInfo::identity() const noexcept {
 }
 
 LinkInfo parse_link(const nlmsghdr& nlh) {
-    LinkInfo link;
+    if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(ifinfomsg))
+        throw_malformed("RTM_NEWLINK", "shorter than ifinfomsg");
+    LinkParse p;
     const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(&nlh));
-    link.index = ifi->ifi_index;
-    link.flags = ifi->ifi_flags;
-    auto cb = [](const nlattr* attr, void* data) -> int {
-        auto& l = *static_cast<LinkInfo*>(data);
-        switch (mnl_attr_get_type(attr)) {
-            case IFLA_IFNAME:
-                if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-                    l.name = mnl_attr_get_str(attr);
-                break;
-            case IFLA_MTU:
-                if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0) l.mtu = mnl_attr_get_u32(attr);
-                break;
-            case IFLA_ADDRESS:
-            case IFLA_PERM_ADDRESS: {
-                const auto* p = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
-                auto& dest = mnl_attr_get_type(attr) == IFLA_ADDRESS ? l.mac : l.perm_mac;
-                dest.assign(p, p + mnl_attr_get_payload_len(attr));
-                break;
-            }
-            case IFLA_MASTER:
-                if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-                    l.master = static_cast<int>(mnl_attr_get_u32(attr));
-                break;
-            case IFLA_LINK:
-                if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-                    l.link = static_cast<int>(mnl_attr_get_u32(attr));
-                break;
-            case IFLA_LINK_NETNSID:
-                l.link_elsewhere = true;
-                break;
-            case kIflaNetnsImmutable:
-                if (mnl_attr_validate(attr, MNL_TYPE_U8) >= 0)
-                    l.netns_immutable = mnl_attr_get_u8(attr) != 0;
-                break;
-            case IFLA_PROP_LIST:
-                parse_nested_strings(attr, IFLA_ALT_IFNAME, l.altnames);
-                break;
-            case IFLA_LINKINFO: {
-                std::vector<std::string> kind;
-                parse_nested_strings(attr, IFLA_INFO_KIND, kind);
-                if (!kind.empty()) l.kind = kind.front();
-                break;
-            }
-        }
-        return MNL_CB_OK;
-    };
-    mnl_attr_parse(&nlh, sizeof(ifinfomsg), cb, &link);
-    return link;
+    p.link.index = ifi->ifi_index;
+    p.link.flags = ifi->ifi_flags;
+    if (mnl_attr_parse(&nlh, sizeof(ifinfomsg), parse_link_attr, &p) == MNL_CB_ERROR)
+        throw_malformed("RTM_NEWLINK", p.problem.empty() ? "bad attribute" : p.problem);
+    if (p.link.index <= 0 || p.link.name.empty())
+        throw_malformed("RTM_NEWLINK", "no ifindex or no name");
+    return std::move(p.link);
 }
 
 std::optional<LinkInfo> find_link_by_name(NetlinkSocket& sock, const std::string& name) {
     MessageBuilder msg(RTM_GETLINK, 0);
     put_ifinfo(msg, 0);
-    msg.put_string(IFLA_IFNAME, name);
+    // IFLA_IFNAME is at most 15 bytes (ERANGE beyond); a longer name can only be an altname,
+    // up to 127 bytes, and is asked for as one (KERNEL-FACTS K15).
+    msg.put_string(name.size() > kMaxIfnameBytes ? IFLA_ALT_IFNAME : IFLA_IFNAME, name);
     return get_link(sock, msg, "look up link " + name);
 }
 
@@ -145,14 +182,16 @@ std::optional<LinkInfo> find_link_by_index(NetlinkSocket& sock, int index) {
 }
 
 std::vector<LinkInfo> list_links(NetlinkSocket& sock) {
-    MessageBuilder msg(RTM_GETLINK, NLM_F_DUMP);
-    put_ifinfo(msg, 0);
-    msg.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-    std::vector<LinkInfo> links;
-    sock.transact(msg, "list links", [&](const nlmsghdr& nlh) {
-        if (nlh.nlmsg_type == RTM_NEWLINK) links.push_back(parse_link(nlh));
+    return retry_interrupted_dump([&] {
+        MessageBuilder msg(RTM_GETLINK, NLM_F_DUMP);
+        put_ifinfo(msg, 0);
+        msg.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+        std::vector<LinkInfo> links;
+        sock.transact(msg, "list links", [&](const nlmsghdr& nlh) {
+            if (nlh.nlmsg_type == RTM_NEWLINK) links.push_back(parse_link(nlh));
+        });
+        return links;
     });
-    return links;
 }
 
 void set_link_up(NetlinkSocket& sock, const LinkInfo& link, bool up) {

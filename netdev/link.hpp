@@ -31,14 +31,16 @@ struct LinkInfo {
     const std::vector<std::uint8_t>& identity() const noexcept;
 };
 
-// Decodes an RTM_NEWLINK message.
+// Decodes an RTM_NEWLINK message; throws HookError (EBADMSG) when it is malformed.
 LinkInfo parse_link(const nlmsghdr& nlh);
 
-// `ip link show dev NAME`; also matches altnames (KERNEL-FACTS K7). nullopt on ENODEV.
+// `ip link show dev NAME`; also matches altnames (KERNEL-FACTS K7), those over 15 bytes by
+// IFLA_ALT_IFNAME (K15). nullopt on ENODEV.
 std::optional<LinkInfo> find_link_by_name(NetlinkSocket& sock, const std::string& name);
 // `ip link show` of one ifindex. nullopt on ENODEV.
 std::optional<LinkInfo> find_link_by_index(NetlinkSocket& sock, int index);
-// `ip link show`: every link of the netns. Only for a container netns, which holds few.
+// `ip link show`: every link of the netns, the dump retried when a concurrent change
+// interrupts it. Only for a netns with few links (a container's; poststop's scan).
 std::vector<LinkInfo> list_links(NetlinkSocket& sock);
 // `ip link set dev X up|down`.
 void set_link_up(NetlinkSocket& sock, const LinkInfo& link, bool up);

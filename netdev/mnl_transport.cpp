@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "common/error.hpp"
+#include "common/logging.hpp"
 #include "common/netns.hpp"
 #include "netdev/netlink_transport.hpp"
 
@@ -27,12 +28,12 @@ class MnlTransport final : public NetlinkTransport {
         sock_.reset(mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC));
         if (!sock_) throw_errno(ExitCode::failed_restored, "netlink socket in " + label_, errno);
         if (mnl_socket_bind(sock_.get(), 0, MNL_SOCKET_AUTOPID) < 0) fail("bind netlink socket");
-        int on = 1;
-        // EXT_ACK: the kernel's own words in errors. CAP_ACK: errors do not echo the whole
-        // request. GET_STRICT_CHK: dumps honour ifa_index (KERNEL-FACTS K11).
-        for (int opt : {NETLINK_EXT_ACK, NETLINK_CAP_ACK, NETLINK_GET_STRICT_CHK})
-            if (mnl_socket_setsockopt(sock_.get(), opt, &on, sizeof on) < 0)
-                fail("setsockopt netlink");
+        features_ = enable_netlink_features(
+            [this](int opt) {
+                int on = 1;
+                return mnl_socket_setsockopt(sock_.get(), opt, &on, sizeof on);
+            },
+            label_);
         int fd = mnl_socket_get_fd(sock_.get());
         // Room for large dumps and error bursts; FORCE needs CAP_NET_ADMIN, which a hook has.
         int rcvbuf = kReceiveBufferBytes;
@@ -42,6 +43,11 @@ class MnlTransport final : public NetlinkTransport {
         timeval timeout{kReceiveTimeoutSeconds, 0};
         if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0)
             fail("setsockopt SO_RCVTIMEO");
+        // netlink_sendmsg() refuses a datagram longer than sk_sndbuf - 32 (EMSGSIZE, K15).
+        int sndbuf = 0;
+        socklen_t len = sizeof sndbuf;
+        if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) != 0) fail("getsockopt SO_SNDBUF");
+        max_datagram_ = sndbuf > 4096 ? static_cast<std::size_t>(sndbuf) - 32 : 4096;
     }
 
     void send(std::span<const std::byte> bytes) override {
@@ -71,6 +77,8 @@ class MnlTransport final : public NetlinkTransport {
     }
 
     std::uint32_t port_id() const override { return mnl_socket_get_portid(sock_.get()); }
+    std::size_t max_datagram_bytes() const override { return max_datagram_; }
+    NetlinkFeatures features() const override { return features_; }
 
   private:
     void drain(std::span<std::byte> buffer) {
@@ -83,9 +91,28 @@ class MnlTransport final : public NetlinkTransport {
     }
     std::string label_;
     std::unique_ptr<mnl_socket, MnlSocketCloser> sock_;
+    NetlinkFeatures features_;
+    std::size_t max_datagram_ = 0;
 };
 
 }  // namespace
+
+NetlinkFeatures enable_netlink_features(const std::function<int(int option)>& set_option,
+                                        const std::string& label) {
+    NetlinkFeatures f;
+    auto enable = [&](int option, bool& flag, const char* name) {
+        flag = set_option(option) == 0;
+        if (flag) return;
+        if (errno != ENOPROTOOPT)
+            throw_errno(ExitCode::failed_restored,
+                        std::string("setsockopt ") + name + " in " + label, errno);
+        NETDEV_LOG(debug) << "kernel has no " << name << " (netlink socket in " << label << ")";
+    };
+    enable(NETLINK_EXT_ACK, f.extended_ack, "NETLINK_EXT_ACK");
+    enable(NETLINK_CAP_ACK, f.capped_ack, "NETLINK_CAP_ACK");
+    enable(NETLINK_GET_STRICT_CHK, f.strict_check, "NETLINK_GET_STRICT_CHK");
+    return f;
+}
 
 std::unique_ptr<NetlinkTransport> open_rtnl_transport(const Netns& netns) {
     return std::make_unique<MnlTransport>(netns);

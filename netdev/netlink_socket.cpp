@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <vector>
 
 #include "common/error.hpp"
@@ -18,12 +19,18 @@ namespace {
 constexpr std::size_t kReceiveBufferBytes = 64 << 10;
 
 struct KernelAnswer {
-    int error = 0;       // positive errno, 0 for success
-    std::string extack;  // NLMSGERR_ATTR_MSG, when the kernel gave one
+    int error = 0;           // positive errno, 0 for success
+    std::string extack;      // NLMSGERR_ATTR_MSG, when the kernel gave one
+    bool malformed = false;  // not an answer the kernel could have sent; `extack` says why
 };
 
-// Extended-ack TLVs (NLMSGERR_ATTR_*) start after the error code and, unless the ack is
-// capped, after the echoed request.
+KernelAnswer malformed(std::string why) {
+    return {EBADMSG, std::move(why), true};
+}
+
+constexpr int kMaxErrno = 4095;  // the kernel's MAX_ERRNO: error codes are -1..-4095
+
+// Extended-ack TLVs (NLMSGERR_ATTR_*) start `tlv_offset` bytes into the payload.
 std::string parse_extack(const nlmsghdr& nlh, std::size_t tlv_offset) {
     if (!(nlh.nlmsg_flags & NLM_F_ACK_TLVS)) return {};
     std::size_t payload_len = mnl_nlmsg_get_payload_len(&nlh);
@@ -40,19 +47,50 @@ std::string parse_extack(const nlmsghdr& nlh, std::size_t tlv_offset) {
     return msg;
 }
 
+// An error code as the kernel sends it (0 or -errno); anything else is a malformed reply.
+KernelAnswer checked_code(int code, const char* what) {
+    if (code > 0 || code < -kMaxErrno)
+        return malformed(std::string(what) + " with error code " + std::to_string(code));
+    return {-code, {}};
+}
+
 KernelAnswer decode_error(const nlmsghdr& nlh) {
-    if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(nlmsgerr))
-        return {EBADMSG, "truncated NLMSG_ERROR"};
+    std::size_t payload_len = mnl_nlmsg_get_payload_len(&nlh);
+    if (payload_len < sizeof(nlmsgerr)) return malformed("truncated NLMSG_ERROR");
     const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(&nlh));
+    KernelAnswer answer = checked_code(err->error, "NLMSG_ERROR");
+    if (answer.error == 0 || answer.malformed) return answer;
+    // The TLVs follow the echoed request header, or, without NETLINK_CAP_ACK (or on a kernel
+    // that ignores it), the whole echoed request: its length comes from the reply, so it is
+    // checked against the payload before use.
     std::size_t offset = sizeof(nlmsgerr);
-    if (!(nlh.nlmsg_flags & NLM_F_CAPPED)) offset += err->msg.nlmsg_len - sizeof(nlmsghdr);
-    return {-err->error, err->error ? parse_extack(nlh, offset) : std::string()};
+    if (!(nlh.nlmsg_flags & NLM_F_CAPPED)) {
+        std::size_t echoed = err->msg.nlmsg_len;
+        if (echoed < sizeof(nlmsghdr) || echoed - sizeof(nlmsghdr) > payload_len - offset)
+            return answer;  // the errno stands; the extack cannot be found
+        offset = MNL_ALIGN(offset + echoed - sizeof(nlmsghdr));
+    }
+    answer.extack = parse_extack(nlh, offset);
+    return answer;
 }
 
 KernelAnswer decode_done(const nlmsghdr& nlh) {
     if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(int)) return {};
-    int code = *static_cast<const int*>(mnl_nlmsg_get_payload(&nlh));
-    return {-code, code ? parse_extack(nlh, sizeof(int)) : std::string()};
+    int code = 0;
+    std::memcpy(&code, mnl_nlmsg_get_payload(&nlh), sizeof code);
+    KernelAnswer answer = checked_code(code, "NLMSG_DONE");
+    if (answer.error && !answer.malformed) answer.extack = parse_extack(nlh, sizeof(int));
+    return answer;
+}
+
+// The messages of a batch, in order (each nlmsg_len already aligned by MessageBuilder).
+std::vector<nlmsghdr*> split_messages(std::span<std::byte> requests) {
+    std::vector<nlmsghdr*> msgs;
+    int left = static_cast<int>(requests.size());
+    for (auto* nlh = reinterpret_cast<nlmsghdr*>(requests.data()); mnl_nlmsg_ok(nlh, left);
+         nlh = mnl_nlmsg_next(nlh, &left))
+        msgs.push_back(nlh);
+    return msgs;
 }
 
 // NLM_F_DUMP's bits mean REPLACE|EXCL on NEW requests: only a GET can be a dump.
@@ -68,6 +106,11 @@ std::uint32_t initial_seq() {
 }
 
 }  // namespace
+
+void throw_malformed(const char* message_type, const std::string& why) {
+    throw HookError(ExitCode::failed_restored,
+                    std::string("malformed ") + message_type + " from the kernel: " + why, EBADMSG);
+}
 
 NetlinkSocket::NetlinkSocket(std::unique_ptr<NetlinkTransport> transport, std::string label)
     : transport_(std::move(transport)),
@@ -89,22 +132,53 @@ void NetlinkSocket::transact(MessageBuilder& msg, std::string_view what,
     exchange(msg.bytes(), what, on_reply);
 }
 
+struct NetlinkSocket::Outcome {
+    KernelAnswer first_error;
+    bool interrupted = false;
+};
+
 void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view what,
                              const ReplyHandler& on_reply) {
-    // Stamp each request. In a batch only the last asks for an ack: the kernel reports an
-    // error for any request regardless, in order, so the last ack means all were processed;
-    // an ack per request would overflow the receive buffer for large batches (ENOBUFS).
-    std::vector<std::uint32_t> batch_seqs, pending;
-    int left = static_cast<int>(requests.size());
-    std::vector<nlmsghdr*> msgs;
-    for (auto* nlh = reinterpret_cast<nlmsghdr*>(requests.data()); mnl_nlmsg_ok(nlh, left);
-         nlh = mnl_nlmsg_next(nlh, &left))
-        msgs.push_back(nlh);
+    std::vector<nlmsghdr*> msgs = split_messages(requests);
+    NETDEV_LOG(trace) << "netlink " << what << " in " << label_ << ": " << msgs.size()
+                      << " request(s), " << requests.size() << " bytes";
+    // One datagram larger than the send buffer would be refused whole (EMSGSIZE, K15): send
+    // as many requests per datagram as fit, each datagram answered before the next is sent.
+    const std::size_t limit = transport_->max_datagram_bytes();
+    Outcome outcome;
+    for (std::size_t begin = 0; begin < msgs.size();) {
+        std::size_t end = begin + 1, bytes = MNL_ALIGN(msgs[begin]->nlmsg_len);
+        while (end < msgs.size() && bytes + MNL_ALIGN(msgs[end]->nlmsg_len) <= limit)
+            bytes += MNL_ALIGN(msgs[end++]->nlmsg_len);
+        exchange_datagram({msgs.data() + begin, end - begin}, bytes, outcome, on_reply);
+        begin = end;
+    }
+    std::string where = std::string(what) + " in " + label_;
+    if (outcome.first_error.error) {
+        const KernelAnswer& e = outcome.first_error;
+        std::string msg = where + ": " + errno_text(e.error);
+        if (e.malformed)
+            msg = where + ": malformed reply from the kernel (" + e.extack + ")";
+        else if (!e.extack.empty())
+            msg += " (kernel: " + e.extack + ")";
+        throw HookError(ExitCode::failed_restored, msg, e.error);
+    }
+    if (outcome.interrupted)
+        throw HookError(ExitCode::failed_restored,
+                        where + ": dump interrupted by a concurrent change", EINTR);
+}
+
+void NetlinkSocket::exchange_datagram(std::span<nlmsghdr* const> msgs, std::size_t bytes,
+                                      Outcome& outcome, const ReplyHandler& on_reply) {
+    // Stamp each request. Only the last asks for an ack: the kernel reports an error for any
+    // request regardless, in order, so the last ack means all were processed; an ack per
+    // request would overflow the receive buffer for large batches (ENOBUFS).
+    std::vector<std::uint32_t> seqs, pending;
     for (std::size_t i = 0; i < msgs.size(); ++i) {
         nlmsghdr* nlh = msgs[i];
         nlh->nlmsg_flags |= NLM_F_REQUEST;
         nlh->nlmsg_seq = next_seq_++;
-        batch_seqs.push_back(nlh->nlmsg_seq);
+        seqs.push_back(nlh->nlmsg_seq);
         // Dumps end with NLMSG_DONE and are never acked.
         if (is_dump_request(*nlh))
             pending.push_back(nlh->nlmsg_seq);
@@ -113,25 +187,20 @@ void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view wha
         else
             nlh->nlmsg_flags &= ~NLM_F_ACK;
     }
-    if (!msgs.empty() && !is_dump_request(*msgs.back())) pending.push_back(msgs.back()->nlmsg_seq);
-    NETDEV_LOG(trace) << "netlink " << what << " in " << label_ << ": " << msgs.size()
-                      << " request(s), " << requests.size() << " bytes";
-    transport_->send(requests);
+    if (!is_dump_request(*msgs.back())) pending.push_back(msgs.back()->nlmsg_seq);
+    transport_->send({reinterpret_cast<const std::byte*>(msgs.front()), bytes});
 
-    KernelAnswer first_error;
-    bool interrupted = false;
     const std::uint32_t portid = transport_->port_id();
     std::span<std::byte> buf(receive_buffer_);
     while (!pending.empty()) {
-        int len = static_cast<int>(transport_->receive(buf));
+        int len = static_cast<int>(std::min(transport_->receive(buf), buf.size()));
         for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.data()); mnl_nlmsg_ok(nlh, len);
              nlh = mnl_nlmsg_next(nlh, &len)) {
             // Stale answers (an earlier, abandoned request) or another port's traffic.
             if (!mnl_nlmsg_portid_ok(nlh, portid) ||
-                std::find(batch_seqs.begin(), batch_seqs.end(), nlh->nlmsg_seq) == batch_seqs.end())
+                std::find(seqs.begin(), seqs.end(), nlh->nlmsg_seq) == seqs.end())
                 continue;
-            auto it = std::find(pending.begin(), pending.end(), nlh->nlmsg_seq);
-            if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) interrupted = true;
+            if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) outcome.interrupted = true;
             if (nlh->nlmsg_type == NLMSG_NOOP) continue;
             if (nlh->nlmsg_type != NLMSG_ERROR && nlh->nlmsg_type != NLMSG_DONE) {
                 if (on_reply) on_reply(*nlh);
@@ -139,19 +208,11 @@ void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view wha
             }
             KernelAnswer answer =
                 nlh->nlmsg_type == NLMSG_ERROR ? decode_error(*nlh) : decode_done(*nlh);
-            if (answer.error && !first_error.error) first_error = answer;
+            if (answer.error && !outcome.first_error.error) outcome.first_error = answer;
+            auto it = std::find(pending.begin(), pending.end(), nlh->nlmsg_seq);
             if (it != pending.end()) pending.erase(it);
         }
     }
-    std::string where = std::string(what) + " in " + label_;
-    if (first_error.error) {
-        std::string msg = where + ": " + errno_text(first_error.error);
-        if (!first_error.extack.empty()) msg += " (kernel: " + first_error.extack + ")";
-        throw HookError(ExitCode::failed_restored, msg, first_error.error);
-    }
-    if (interrupted)
-        throw HookError(ExitCode::failed_restored,
-                        where + ": dump interrupted by a concurrent change", EINTR);
 }
 
 }  // namespace netdev

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/error.hpp"
 #include "netdev/netlink_message.hpp"
 #include "netdev/netlink_transport.hpp"
 
@@ -17,15 +18,36 @@ namespace netdev {
 
 using ReplyHandler = std::function<void(const nlmsghdr&)>;
 
+inline constexpr int kDumpAttempts = 5;
+
+// A reply that no kernel sends (payload shorter than its header, an attribute shorter or
+// longer than its type): HookError with EBADMSG, naming the message type and the problem.
+[[noreturn]] void throw_malformed(const char* message_type, const std::string& why);
+
+// Runs `attempt` (one whole dump into fresh results) again while a concurrent change
+// interrupts it (NLM_F_DUMP_INTR, reported by transact() as EINTR), at most kDumpAttempts
+// times: a busy host changes links and addresses under a dump.
+template <typename Attempt>
+auto retry_interrupted_dump(Attempt&& attempt) -> decltype(attempt()) {
+    for (int n = 1;; ++n) {
+        try {
+            return attempt();
+        } catch (const HookError& e) {
+            if (e.sys_errno() != EINTR || n == kDumpAttempts) throw;
+        }
+    }
+}
+
 class NetlinkSocket {
   public:
     NetlinkSocket(std::unique_ptr<NetlinkTransport> transport, std::string netns_label);
     // A real socket created inside `netns`, named after it in errors.
     static NetlinkSocket open_in(const Netns& netns);
 
-    // Sends every request of `batch` in one datagram and reads until each is answered (ack,
-    // error, or NLMSG_DONE for dumps). Replies that are data go to `on_reply`. After all
-    // answers are in, throws HookError for the first kernel error:
+    // Sends the requests of `batch` in as few datagrams as the socket's send buffer allows
+    // (KERNEL-FACTS K15) and reads until each is answered (ack, error, or NLMSG_DONE for
+    // dumps). Replies that are data go to `on_reply`. After all answers are in, throws
+    // HookError for the first kernel error:
     //   "<what> in <netns>: <strerror> (kernel: <extack>)", with sys_errno set; EINTR when a
     //   dump was interrupted by a concurrent change (NLM_F_DUMP_INTR).
     void transact(MessageBatch& batch, std::string_view what, const ReplyHandler& on_reply = {});
@@ -33,10 +55,14 @@ class NetlinkSocket {
     void transact(MessageBuilder& msg, std::string_view what, const ReplyHandler& on_reply = {});
 
     const std::string& netns_label() const noexcept { return label_; }
+    NetlinkFeatures features() const { return transport_->features(); }
 
   private:
+    struct Outcome;
     void exchange(std::span<std::byte> requests, std::string_view what,
                   const ReplyHandler& on_reply);
+    void exchange_datagram(std::span<nlmsghdr* const> msgs, std::size_t bytes, Outcome& outcome,
+                           const ReplyHandler& on_reply);
     std::unique_ptr<NetlinkTransport> transport_;
     std::string label_;
     std::uint32_t next_seq_;

@@ -34,7 +34,7 @@ void validate_requests(const std::vector<NetDeviceRequest>& requests, const std:
     std::set<std::string> targets;
     for (const NetDeviceRequest& r : requests) {
         std::string entry = source + "[\"" + r.host_name + "\"]";
-        if (auto why = ifname_problem(r.host_name))
+        if (auto why = host_ifname_problem(r.host_name))
             throw HookError(ExitCode::invalid_input,
                             entry + ": host name \"" + r.host_name + "\" " + *why);
         if (is_name_template(r.host_name))

@@ -3,15 +3,6 @@
 
 using namespace netdev::test;
 
-namespace {
-
-// Exactly one line on stderr.
-bool one_line(const HookResult& r) {
-    return !r.stderr_text.empty() && r.stderr_text.find('\n') == r.stderr_text.size() - 1;
-}
-
-}  // namespace
-
 TEST_CASE("a name already taken in the container leaves the host device exactly as it was") {
     World w;
     w.configured_veth("v0", 2);

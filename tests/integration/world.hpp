@@ -44,6 +44,11 @@ struct World {
     }
 };
 
+// Exactly one line on stderr.
+inline bool one_line(const HookResult& r) {
+    return !r.stderr_text.empty() && r.stderr_text.find('\n') == r.stderr_text.size() - 1;
+}
+
 inline bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }

@@ -1,7 +1,10 @@
 #include "tests/support/fake_kernel.hpp"
 
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
+
+#include "common/error.hpp"
 
 namespace netdev::test {
 
@@ -18,7 +21,12 @@ std::vector<std::byte> ReplyMessage::bytes() const {
 }
 
 void FakeKernel::send(std::span<const std::byte> bytes) {
+    // netlink_sendmsg(): a datagram over the send buffer is refused whole (K15).
+    if (bytes.size() > max_datagram)
+        throw HookError(ExitCode::failed_restored, "send netlink request: Message too long",
+                        EMSGSIZE);
     ++datagrams_sent;
+    datagram_sizes.push_back(bytes.size());
     int left = static_cast<int>(bytes.size());
     for (auto* nlh = reinterpret_cast<const nlmsghdr*>(bytes.data()); mnl_nlmsg_ok(nlh, left);
          nlh = mnl_nlmsg_next(nlh, &left)) {

@@ -50,6 +50,8 @@ class FakeKernel final : public NetlinkTransport {
     void send(std::span<const std::byte> bytes) override;
     std::size_t receive(std::span<std::byte> buffer) override;
     std::uint32_t port_id() const override { return kPortId; }
+    std::size_t max_datagram_bytes() const override { return max_datagram; }
+    NetlinkFeatures features() const override { return kernel_features; }
 
     // Reply building, each queued as its own datagram unless appended with `same_datagram`.
     void queue(const ReplyMessage& msg, bool same_datagram = false);
@@ -59,6 +61,10 @@ class FakeKernel final : public NetlinkTransport {
     // Every request message seen, as copies of its bytes.
     std::vector<std::vector<std::byte>> requests;
     int datagrams_sent = 0;
+    std::vector<std::size_t> datagram_sizes;
+    // What the socket reports to the request loop: the send-buffer limit, the options.
+    std::size_t max_datagram = 1 << 20;
+    NetlinkFeatures kernel_features;
 
   private:
     Responder responder_;

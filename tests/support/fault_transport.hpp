@@ -24,6 +24,8 @@ class FaultyTransport final : public NetlinkTransport {
     void send(std::span<const std::byte> bytes) override;
     std::size_t receive(std::span<std::byte> buffer) override;
     std::uint32_t port_id() const override { return real_->port_id(); }
+    std::size_t max_datagram_bytes() const override { return real_->max_datagram_bytes(); }
+    NetlinkFeatures features() const override { return real_->features(); }
 
   private:
     std::unique_ptr<NetlinkTransport> real_;

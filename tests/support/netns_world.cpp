@@ -181,7 +181,8 @@ std::string Bundle::state(pid_t pid, const std::string& status,
 }
 
 HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
-                              const std::vector<std::string>& args, bool syslog_listening) {
+                              const std::vector<std::string>& args, bool syslog_listening,
+                              bool keep_stdin_open) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
@@ -200,7 +201,8 @@ HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
     // The state fits the pipe buffer (64 KiB), so writing before reading cannot deadlock.
     if (::write(in_w.get(), state.data(), state.size()) != static_cast<ssize_t>(state.size()))
         throw std::runtime_error("write state failed");
-    return {pid, std::move(out_r), std::move(err_r), std::move(sink)};
+    return {pid, std::move(out_r), std::move(err_r), std::move(sink),
+            keep_stdin_open ? std::move(in_w) : UniqueFd()};
 }
 
 HookResult finish_hook_binary(HookProcess& p) {

@@ -110,10 +110,11 @@ struct HookProcess {
     pid_t pid;
     UniqueFd out, err;
     std::unique_ptr<SyslogSink> syslog;
+    UniqueFd in;  // the write end of its stdin, when asked to keep it open
 };
 HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
                               const std::vector<std::string>& args = {"createRuntime"},
-                              bool syslog_listening = true);
+                              bool syslog_listening = true, bool keep_stdin_open = false);
 // Waits for it. Output must stay small (stdout is read to the end before stderr).
 HookResult finish_hook_binary(HookProcess& p);
 inline HookResult run_hook_binary(const TestNetns& where, const std::string& state,

@@ -5,7 +5,11 @@
 #include "common/read_file.hpp"
 #include "common/unique_fd.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 using namespace netdev;
 
@@ -23,6 +27,16 @@ std::string invalid_input_message(F f) {
     FAIL("no error");
     return {};
 }
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        char tmpl[] = "/tmp/read-file-XXXXXX";
+        REQUIRE(::mkdtemp(tmpl));
+        path = tmpl;
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
 
 bool contains(const std::string& s, const std::string& part) {
     return s.find(part) != std::string::npos;
@@ -203,4 +217,74 @@ TEST_CASE("the Kubernetes namespace and pod come from CRI-O's or containerd's an
     CHECK(containerd.namespace_name == "lab");
     CHECK(containerd.pod_name == "p2");
     CHECK(kube_pod_of({}, {}).namespace_name.empty());
+}
+
+TEST_CASE("a writer that never closes its end is given up on, naming the input") {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    UniqueFd r(fds[0]), w(fds[1]);
+    REQUIRE(::write(w.get(), "{}", 2) == 2);
+    CHECK(invalid_input_message([&] {
+              read_fd_bounded(r.get(), 1024, "state on stdin", std::chrono::milliseconds(20));
+          }) == "state on stdin: no end of input within 20 ms (the writer never closed it)");
+}
+
+TEST_CASE("a pipe closed by its writer is read to the end") {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    UniqueFd r(fds[0]), w(fds[1]);
+    REQUIRE(::write(w.get(), "{}", 2) == 2);
+    w.reset();
+    CHECK(read_fd_bounded(r.get(), 1024, "state on stdin") == "{}");
+}
+
+TEST_CASE("config.json must be a regular file: a FIFO or a directory is refused, named") {
+    TempDir d;
+    std::filesystem::path fifo = d.path / "config.json";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(invalid_input_message([&] { read_file_bounded(fifo, 1024); }) ==
+          fifo.string() + " is a FIFO, not a regular file");
+    CHECK(invalid_input_message([&] { read_file_bounded(d.path, 1024); }) ==
+          d.path.string() + " is a directory, not a regular file");
+    std::ofstream(d.path / "ok.json") << "{}";
+    CHECK(read_file_bounded(d.path / "ok.json", 1024) == "{}");
+}
+
+TEST_CASE("a pipe named on the command line is read when pipes are allowed") {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    UniqueFd r(fds[0]), w(fds[1]);
+    REQUIRE(::write(w.get(), "{\"a\":1}", 7) == 7);
+    w.reset();
+    std::string path = "/proc/self/fd/" + std::to_string(r.get());
+    CHECK(read_file_bounded(path, 1024, FileKinds::regular_or_pipe) == "{\"a\":1}");
+}
+
+TEST_CASE("a key twice in linux.netDevices is refused, naming it (not \"last one wins\")") {
+    auto msg = [](const std::string& config) {
+        return invalid_input_message([&] { parse_config(config, {}); });
+    };
+    CHECK(msg(R"({"linux":{"netDevices":{"eth1":{},"eth2":{},"eth1":{"name":"c1"}}}})") ==
+          R"(linux.netDevices: key "eth1" appears more than once)");
+    CHECK(msg(R"({"linux":{"netDevices":{"eth1":{"name":"a","name":"b"}}}})") ==
+          R"(linux.netDevices["eth1"]: key "name" appears more than once)");
+    // Keys split by escapes are compared as decoded.
+    CHECK(msg(R"({"linux":{"netDevices":{"eth1":{},"eth\u0031":{}}}})") ==
+          R"(linux.netDevices: key "eth1" appears more than once)");
+    // Equal keys elsewhere, or in two different objects, are not this check's business.
+    OciConfig fine = parse_config(
+        R"({"annotations":{"a":"1","a":"2"},"linux":{"namespaces":[{"type":"network"}],)"
+        R"("netDevices":{"eth1":{"name":"x"},"eth2":{"name":"x"}}}})",
+        {});
+    CHECK(fine.devices.size() == 2);
+}
+
+TEST_CASE("a key twice in the devices annotation's JSON is refused, naming it") {
+    Annotations ann{{"oci-netdev-hook.devices", R"({"eth1":{},"eth1":{}})"}};
+    CHECK(invalid_input_message([&] { parse_config("{}", ann); }) ==
+          R"(state.annotations["oci-netdev-hook.devices"]: key "eth1" appears more than once)");
+    std::string config =
+        R"({"annotations":{"oci-netdev-hook.devices":"{\"e1\":{},\"e2\":{},\"e2\":{}}"}})";
+    CHECK(invalid_input_message([&] { parse_config(config, {}); }) ==
+          R"(annotations["oci-netdev-hook.devices"]: key "e2" appears more than once)");
 }

@@ -1,0 +1,62 @@
+// Inputs that would make the hook wait forever: a FIFO where config.json or the netns file
+// should be, a stdin that is never closed. The hook gives up with one line and its documented
+// exit code, and the host device is untouched.
+#include <sys/stat.h>
+
+#include "tests/integration/world.hpp"
+
+using namespace netdev::test;
+
+namespace {
+
+void make_fifo(const std::filesystem::path& path) {
+    std::filesystem::remove(path);
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a FIFO as config.json is refused (exit 2) naming it, not waited on") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    make_fifo(b.dir() / "config.json");
+    HookResult r = w.hook(b);
+    CHECK(r.exit_code == 2);
+    CHECK(one_line(r));
+    CHECK(contains(r.stderr_text,
+                   (b.dir() / "config.json").string() + " is a FIFO, not a regular file"));
+    CHECK(w.on_host("v0") == before);
+    CHECK(link_names(w.container).empty());
+}
+
+TEST_CASE("a FIFO as the config's netns path is refused (exit 3) naming it, not waited on") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    Bundle fifo_holder("{}");
+    std::filesystem::path fifo = fifo_holder.dir() / "netns";
+    make_fifo(fifo);
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})", fifo.string()));
+    HookResult r = w.hook(b);
+    CHECK(r.exit_code == 3);
+    CHECK(one_line(r));
+    CHECK(contains(r.stderr_text, fifo.string() + " is not a namespace file"));
+    CHECK(w.on_host("v0") == before);
+}
+
+TEST_CASE("a state on stdin that never ends is given up on (exit 2, \"state on stdin\")") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    // The whole state is written, but the write end stays open: no EOF ever comes.
+    HookProcess p = start_hook_binary(w.host, b.state(w.init.pid()), {"createRuntime"}, true, true);
+    HookResult r = finish_hook_binary(p);
+    CHECK(r.exit_code == 2);
+    CHECK(one_line(r));
+    CHECK(contains(r.stderr_text, "state on stdin: no end of input within 5 s"));
+    CHECK(w.on_host("v0") == before);
+    CHECK(link_names(w.container).empty());
+}
