@@ -1,5 +1,6 @@
 #include "netdev/resolve.hpp"
 
+#include "common/hex.hpp"
 #include "common/ifname.hpp"
 
 namespace netdev {
@@ -13,13 +14,8 @@ ResolvedDevice resolve(const NetDeviceRequest& request, LinkLookup& host, LinkLo
 }
 
 std::string identity_key(const LinkInfo& link) {
-    static const char* hex = "0123456789abcdef";
     std::string key = std::to_string(link.index);
-    if (!link.identity().empty()) key += '-';
-    for (std::uint8_t b : link.identity()) {
-        key += hex[b >> 4];
-        key += hex[b & 15];
-    }
+    if (!link.identity().empty()) key += "-" + hex_string(link.identity());
     return key;
 }
 
