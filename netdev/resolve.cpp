@@ -13,6 +13,13 @@ ResolvedDevice resolve(const NetDeviceRequest& request, LinkLookup& host, LinkLo
     return r;
 }
 
+std::vector<ResolvedDevice> resolve_all(const std::vector<NetDeviceRequest>& requests,
+                                        LinkLookup& host, LinkLookup& container) {
+    std::vector<ResolvedDevice> out;
+    for (const NetDeviceRequest& r : requests) out.push_back(resolve(r, host, container));
+    return out;
+}
+
 std::string identity_key(const LinkInfo& link) {
     std::string key = std::to_string(link.index);
     if (!link.identity().empty()) key += "-" + hex_string(link.identity());
