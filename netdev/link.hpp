@@ -40,7 +40,7 @@ std::optional<LinkInfo> find_link_by_name(NetlinkSocket& sock, const std::string
 // `ip link show` of one ifindex. nullopt on ENODEV.
 std::optional<LinkInfo> find_link_by_index(NetlinkSocket& sock, int index);
 // `ip link show`: every link of the netns, the dump retried when a concurrent change
-// interrupts it. Only for a netns with few links (a container's; poststop's scan).
+// interrupts it (the guardrails read the host's once per run).
 std::vector<LinkInfo> list_links(NetlinkSocket& sock);
 // `ip link set dev X up|down`.
 void set_link_up(NetlinkSocket& sock, const LinkInfo& link, bool up);
