@@ -87,7 +87,7 @@ KernelAnswer decode_done(const nlmsghdr& nlh) {
 std::vector<nlmsghdr*> split_messages(std::span<std::byte> requests) {
     std::vector<nlmsghdr*> msgs;
     int left = static_cast<int>(requests.size());
-    for (auto* nlh = reinterpret_cast<nlmsghdr*>(requests.data()); mnl_nlmsg_ok(nlh, left);
+    for (auto* nlh = reinterpret_cast<nlmsghdr*>(requests.data()); message_fits(nlh, left);
          nlh = mnl_nlmsg_next(nlh, &left))
         msgs.push_back(nlh);
     return msgs;
@@ -106,6 +106,11 @@ std::uint32_t initial_seq() {
 }
 
 }  // namespace
+
+bool message_fits(const nlmsghdr* nlh, int len) {
+    return len >= static_cast<int>(sizeof(nlmsghdr)) && nlh->nlmsg_len >= sizeof(nlmsghdr) &&
+           nlh->nlmsg_len <= static_cast<unsigned>(len);
+}
 
 void throw_malformed(const char* message_type, const std::string& why) {
     throw HookError(ExitCode::failed_restored,
@@ -194,7 +199,7 @@ void NetlinkSocket::exchange_datagram(std::span<nlmsghdr* const> msgs, std::size
     std::span<std::byte> buf(receive_buffer_);
     while (!pending.empty()) {
         int len = static_cast<int>(std::min(transport_->receive(buf), buf.size()));
-        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.data()); mnl_nlmsg_ok(nlh, len);
+        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.data()); message_fits(nlh, len);
              nlh = mnl_nlmsg_next(nlh, &len)) {
             // Stale answers (an earlier, abandoned request) or another port's traffic.
             if (!mnl_nlmsg_portid_ok(nlh, portid) ||

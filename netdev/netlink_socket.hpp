@@ -20,6 +20,12 @@ using ReplyHandler = std::function<void(const nlmsghdr&)>;
 
 inline constexpr int kDumpAttempts = 5;
 
+// Whether a whole message starts at `nlh` within the `len` bytes left of a datagram. Use it,
+// not mnl_nlmsg_ok(), on what the kernel sends: that one compares nlmsg_len as a signed int,
+// so a length of 2 GiB or more passes, and mnl_nlmsg_next() then loops forever (a length
+// that aligns to 0) or walks past the datagram (found by tests/fuzz/fuzz_netlink.cpp).
+bool message_fits(const nlmsghdr* nlh, int len);
+
 // A reply that no kernel sends (payload shorter than its header, an attribute shorter or
 // longer than its type): HookError with EBADMSG, naming the message type and the problem.
 [[noreturn]] void throw_malformed(const char* message_type, const std::string& why);

@@ -60,6 +60,24 @@ TEST_CASE("restore_addresses puts back 5000 addresses in one call") {
     CHECK(documentation_addresses(w.on_host("v0")) == 5000);
 }
 
+TEST_CASE("a 127-byte altname finds its device; 15-byte names still go by IFLA_IFNAME") {
+    World w;
+    w.veth("v0");
+    const std::string longest(127, 'x');
+    w.host.sh("ip link property add dev v0 altname " + longest +
+              " && ip link property add dev v0 "
+              "altname fifteen-bytes-1");
+    netdev::NetlinkSocket sock = w.host.socket();
+    auto by_longest = netdev::find_link_by_name(sock, longest);
+    REQUIRE(by_longest);
+    CHECK(by_longest->name == "v0");
+    CHECK(by_longest->altnames == std::vector<std::string>{longest, "fifteen-bytes-1"});
+    auto by_short_alt = netdev::find_link_by_name(sock, "fifteen-bytes-1");
+    REQUIRE(by_short_alt);
+    CHECK(by_short_alt->name == "v0");
+    CHECK_FALSE(netdev::find_link_by_name(sock, std::string(127, 'y')));
+}
+
 TEST_CASE("a device asked for by its 40-byte altname is moved") {
     World w;
     w.configured_veth("v0", 2);

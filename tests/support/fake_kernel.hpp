@@ -55,6 +55,8 @@ class FakeKernel final : public NetlinkTransport {
 
     // Reply building, each queued as its own datagram unless appended with `same_datagram`.
     void queue(const ReplyMessage& msg, bool same_datagram = false);
+    // A datagram of any bytes, for replies no kernel would build.
+    void queue_raw(std::vector<std::byte> datagram) { datagrams_.push_back(std::move(datagram)); }
     void ack(const nlmsghdr& request, int error = 0, const std::string& extack = "");
     void done(const nlmsghdr& request, std::uint16_t flags = 0);
 

@@ -279,6 +279,23 @@ TEST_CASE("an error code no kernel sends is a malformed reply, not an errno") {
     }
 }
 
+TEST_CASE("a reply whose nlmsg_len is 2 GiB or more is dropped, not walked (found by fuzzing)") {
+    for (std::uint32_t len : {0x80000000u, 0xFFFFFFFCu, 0xFFFFFFFFu}) {
+        CAPTURE(len);
+        FakeSocket f([len](FakeKernel& k, const nlmsghdr& req) {
+            ReplyMessage bogus(NLMSG_ERROR, req);
+            bogus.extra_header<nlmsgerr>().error = -EPERM;
+            std::vector<std::byte> d = bogus.bytes();
+            reinterpret_cast<nlmsghdr*>(d.data())->nlmsg_len = len;
+            k.queue_raw(d);
+            k.ack(req);
+        });
+        MessageBuilder m(RTM_NEWLINK, 0);
+        m.extra_header<ifinfomsg>();
+        CHECK_NOTHROW(f.sock.transact(m, "set"));
+    }
+}
+
 TEST_CASE("RTM_NEWLINK: a short header or attributes of the wrong size are malformed") {
     RawReply short_header(RTM_NEWLINK, sizeof(ifinfomsg) - 4);
     CHECK(malformed_message([&] { parse_link(*short_header.nlh); }) ==
