@@ -5,7 +5,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 CC=clang CXX=clang++ cmake -S "$top" -B "$top/build-fuzz" -DNETDEV_FUZZ=ON -DNETDEV_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
 cmake --build "$top/build-fuzz" -j "$(nproc)" --target fuzz_parse >/dev/null
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
