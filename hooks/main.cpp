@@ -9,6 +9,7 @@
 #include "common/logging.hpp"
 #include "hooks/cli.hpp"
 #include "hooks/run_hook.hpp"
+#include "hooks/version.hpp"
 
 namespace {
 
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (options.version) {
-            std::cout << "oci-netdev-hook " << NETDEV_HOOK_VERSION << "\n";
+            std::cout << version_text();
             return 0;
         }
         init_logging(options.log);

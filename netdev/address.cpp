@@ -122,7 +122,8 @@ std::string AddressRecord::describe() const {
     const AddressAttribute* address = find_attr(*this, IFA_ADDRESS);
     const AddressAttribute* main = local ? local : address;
     std::string s = main ? ip_text(family, main->data) : std::string("?");
-    s += "/" + std::to_string(prefixlen);
+    s += '/';  // appended piecewise: "/" + std::string trips GCC 12's -Wrestrict (bug 105651)
+    s += std::to_string(prefixlen);
     if (local && address && local->data != address->data)
         s += " peer " + ip_text(family, address->data);
     if (const AddressAttribute* brd = find_attr(*this, IFA_BROADCAST))

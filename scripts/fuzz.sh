@@ -10,7 +10,7 @@ targets=$(cd "$top/tests/fuzz" && ls fuzz_*.cpp | sed 's/\.cpp$//')
 count=$(echo "$targets" | wc -w)
 each=$(( seconds / count > 0 ? seconds / count : 1 ))
 CC=clang CXX=clang++ cmake -S "$top" -B "$top/build-fuzz" -DNETDEV_FUZZ=ON -DNETDEV_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
 cmake --build "$top/build-fuzz" -j "$(nproc)" --target $targets >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

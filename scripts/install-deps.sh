@@ -3,10 +3,11 @@
 # Boost 1.81 (not 1.74, which has no Boost.JSON), libmnl, doctest; iproute2 for the tests'
 # fixtures and the demo (the hook itself never runs `ip`); the runtimes, busybox and jq for
 # the end-to-end tests; python3-yaml to check the Kubernetes manifests parse; clang and its
-# libFuzzer runtime for the fuzzing run.
+# libFuzzer runtime for the clang build and the fuzzing run; scdoc for the man pages, lintian
+# to check the .deb.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps.sh: run as root (sudo)" >&2
+  echo "install-deps.sh: run as root: it installs Debian packages with apt-get" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -16,4 +17,4 @@ apt-get install -y -qq --no-install-recommends \
   libboost-json1.81-dev libboost-log1.81-dev libmnl-dev doctest-dev \
   iproute2 util-linux \
   runc crun busybox-static jq podman python3 python3-yaml dpkg-dev file \
-  clang libclang-rt-14-dev >/dev/null
+  clang libclang-rt-14-dev scdoc lintian man-db bzip2 >/dev/null
