@@ -95,9 +95,9 @@ std::optional<std::string> ask_features(const std::string& exec_path) {
 }
 
 std::string cache_name(const struct stat& st) {
-    return "runtime-features-" + std::to_string(st.st_dev) + "-" + std::to_string(st.st_ino) +
-           "-" + std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
-           std::to_string(st.st_mtim.tv_nsec) + ".json";
+    return "runtime-features-" + std::to_string(st.st_dev) + "-" + std::to_string(st.st_ino) + "-" +
+           std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
+           std::to_string(st.st_mtim.tv_nsec) + ".features";  // not .json: records are
 }
 
 }  // namespace

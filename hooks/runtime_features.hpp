@@ -12,8 +12,8 @@
 namespace netdev {
 
 struct RuntimeBinary {
-    std::string exec_path;  // what to run: /proc/PPID/exe, or a script's path
-    std::string label;      // for logs and errors: the binary's or script's path
+    std::string exec_path;    // what to run: /proc/PPID/exe, or a script's path
+    std::string label;        // for logs and errors: the binary's or script's path
     struct stat identity {};  // dev, ino, size, mtime: the cache key
 };
 

@@ -46,13 +46,22 @@ const json::object* object_member(const json::object& obj, std::string_view key)
     return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
+// containerd's CRI passes pod annotations (pod_annotations) to the pod sandbox AND to every
+// container of the pod, which joins the sandbox's netns: the sandbox moves the devices, the
+// others must not try again.
+bool joins_pod_sandbox(const json::object& annotations) {
+    const json::value* type = annotations.if_contains("io.kubernetes.cri.container-type");
+    return type && type->is_string() && type->get_string() == "container";
+}
+
 bool asks_for_devices(const json::object& config) {
     if (const json::object* linux_obj = object_member(config, "linux"))
         if (const json::object* devs = object_member(*linux_obj, "netDevices");
             devs && !devs->empty())
             return true;
     if (const json::object* ann = object_member(config, "annotations"))
-        if (const json::value* v = ann->if_contains(kDevicesAnnotation); v && v->is_string())
+        if (const json::value* v = ann->if_contains(kDevicesAnnotation);
+            v && v->is_string() && !joins_pod_sandbox(*ann))
             return true;
     const json::object* process = object_member(config, "process");
     const json::value* env = process ? process->if_contains("env") : nullptr;

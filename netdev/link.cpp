@@ -11,7 +11,6 @@
 #include "common/logging.hpp"
 
 namespace netdev {
-namespace {
 
 std::string mac_text(const std::vector<std::uint8_t>& mac) {
     static const char* hex = "0123456789abcdef";
@@ -23,6 +22,8 @@ std::string mac_text(const std::vector<std::uint8_t>& mac) {
     }
     return s;
 }
+
+namespace {
 
 struct NestedStrings {
     std::uint16_t type;

@@ -93,6 +93,15 @@ TEST_CASE("config rewrite: linux.netDevices asks too") {
     CHECK(stage_entries(c, "poststop").size() == 1);
 }
 
+TEST_CASE("config rewrite: under CRI the pod sandbox asks, not the containers joining its netns") {
+    std::string sandbox = R"({"annotations":{"oci-netdev-hook.devices":"v0",)"
+                          R"("io.kubernetes.cri.container-type":"sandbox"}})";
+    std::string member = R"({"annotations":{"oci-netdev-hook.devices":"v0",)"
+                         R"("io.kubernetes.cri.container-type":"container"}})";
+    CHECK(add_hook_to_config(sandbox, settings()));
+    CHECK_FALSE(add_hook_to_config(member, settings()));
+}
+
 TEST_CASE("config rewrite: every other field is kept, unknown ones and their order too") {
     std::string config = R"({"ociVersion":"1.0.2-dev","x-vendor":{"b":1,"a":[true,null,"s"]},)"
                          R"("process":{"args":["ip","addr"],"cwd":"/"},"root":{"path":"rootfs"},)"
