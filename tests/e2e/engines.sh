@@ -38,7 +38,9 @@ cleanup() {
 trap cleanup EXIT
 
 reset_host() {
-  ip link del v0 2>/dev/null
+  # The last container's netns dies asynchronously, and its veth end with it: deleting our
+  # end now takes the pair away at once.
+  ip link del v0 2>/dev/null; ip link del v0p 2>/dev/null
   ip link add v0 type veth peer name v0p
   ip link set v0p up
   ip link set v0 mtu 1400 up
@@ -96,7 +98,7 @@ case_ctr_moves() {
   expect_moved_v0 "$o/out"
   wait_for 5 no_records || fail "record left: $(ls "$records")"
   [ -z "$(ctr -a "$cd_sock" -n e2e containers ls -q </dev/null)" ] || fail "container left in containerd"
-  ip link show dev v0p >/dev/null 2>&1 && fail "the veth outlived the container's netns"
+  wait_for 5 eval '! ip link show dev v0p' || fail "the veth outlived the container's netns"
 }
 
 case_ctr_missing() {
