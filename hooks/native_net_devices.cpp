@@ -33,7 +33,7 @@ std::vector<std::uint8_t> identity_of(const json::value& device) {
 
 bool leave_to_runtime(const OciConfig& cfg, const OciState& st, const Netns& target,
                       const StateDir& dir) {
-    if (cfg.devices_source != "linux.netDevices") return false;
+    if (cfg.source != RequestSource::config) return false;
     std::optional<RuntimeBinary> rt = parent_runtime();
     if (!rt || !runtime_moves_net_devices(*rt, dir)) return false;
     NetlinkSocket host = NetlinkSocket::open_in(Netns::current());

@@ -66,7 +66,7 @@ bool asks_for_devices(const json::object& config) {
     const json::object* process = object_member(config, "process");
     const json::value* env = process ? process->if_contains("env") : nullptr;
     if (!env || !env->is_array()) return false;
-    std::string prefix = std::string(kDevicesEnvVar) + "=";
+    std::string prefix = std::string(kDevicesEnv) + "=";
     return std::any_of(env->get_array().begin(), env->get_array().end(), [&](const json::value& e) {
         return e.is_string() && std::string_view(e.get_string()).starts_with(prefix);
     });

@@ -10,10 +10,6 @@
 
 namespace netdev {
 
-// Docker 20.10 has no annotations: `docker run -e OCI_NETDEV_HOOK_DEVICES=...` puts the
-// request in config.json's process.env, in the annotation's forms.
-inline constexpr std::string_view kDevicesEnvVar = "OCI_NETDEV_HOOK_DEVICES";
-
 // What the wrapper needs of a runtime command line: `runc [GLOBAL OPTIONS] COMMAND [OPTIONS] ID`.
 struct RuntimeCommand {
     std::string command;     // "create", "run", "start", ...; empty when there is none
@@ -40,9 +36,10 @@ void apply_settings_file(WrapperSettings& settings, std::string_view json_text,
                          const std::string& path);
 
 // The new config.json text when the container asks for devices (linux.netDevices, the devices
-// annotation, or kDevicesEnvVar in process.env) and a hook entry of ours is missing from
-// createRuntime, createContainer or poststop; nullopt when nothing is to change. Every other
-// field is kept, unknown ones too. Throws HookError(invalid_input) for a config.json that is
+// annotation outside a CRI pod's member containers, or kDevicesEnv in process.env, as Docker
+// 20.10 has no annotations) and a hook entry of ours is missing from createRuntime,
+// createContainer or poststop; nullopt when nothing is to change. Every other field is kept,
+// unknown ones too. Throws HookError(invalid_input) for a config.json that is
 // not a JSON object or whose hooks are malformed.
 std::optional<std::string> add_hook_to_config(std::string_view config_text,
                                               const WrapperSettings& settings);

@@ -33,7 +33,7 @@ cleanup() {
   # Our own daemons only, by pid; their shims and containers go with the namespaces.
   for pid in "${daemons[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${daemons[@]}"; do wait "$pid" 2>/dev/null; done
-  [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -136,13 +136,18 @@ start_dockerd() {
 docker_run() { # docker_run OUTDIR [DOCKER RUN OPTIONS...]
   local out=$1; shift
   mkdir -p "$out"
-  docker_ run --rm --runtime netdev --network none "$@" netdev-e2e ip addr </dev/null > "$out/out" 2> "$out/err"
+  # With the IPv6 switches: Docker turns IPv6 off for all and default, the hook on for ctr0.
+  docker_ run --rm --runtime netdev --network none "$@" netdev-e2e sh -c 'ip addr
+    echo "ipv6 disabled: all=$(cat /proc/sys/net/ipv6/conf/all/disable_ipv6)" \
+      "ctr0=$(cat /proc/sys/net/ipv6/conf/ctr0/disable_ipv6 2>/dev/null)"' \
+    </dev/null > "$out/out" 2> "$out/err"
 }
 
 case_docker_moves() {
   local o=$work/docker-moves
   docker_run "$o" -e OCI_NETDEV_HOOK_DEVICES=v0=ctr0 || fail "docker exited $?: $(cat "$o/err")"
   expect_moved_v0 "$o/out"
+  expect "$o/out" "ipv6 disabled: all=1 ctr0=0"
   wait_for 5 no_records || fail "record left: $(ls "$records")"
 }
 
@@ -152,6 +157,15 @@ case_docker_fails() {
   docker_run "$o" -e OCI_NETDEV_HOOK_DEVICES=v0=lo && fail "docker started the container"
   expect "$o/err" "oci-netdev-hook: error: v0: name lo already exists"
   [ "$(host_view v0)" = "$before" ] || fail "v0 changed on the host"
+}
+
+case_docker_policy() { # env requests pass the admin policy like annotations: it allows v*
+  local o=$work/docker-policy
+  ip link add w0 type veth peer name w0p
+  docker_run "$o" -e OCI_NETDEV_HOOK_DEVICES=w0 && fail "docker started the container"
+  expect "$o/err" "oci-netdev-hook: error: w0: .*polic"
+  ip link show dev w0 >/dev/null 2>&1 || fail "w0 left the host"
+  ip link del w0
 }
 
 case_docker_nothing_asked() {
@@ -182,13 +196,9 @@ run_case "containerd: ctr run --annotation moves a veth with IPv4 and IPv6" case
 run_case "containerd: a missing device fails the container with the hook's reason" case_ctr_missing
 run_case "containerd: no device asked for, the wrapper is invisible" case_ctr_nothing_asked
 start_dockerd
-# Until the hook reads requests from process.env (issue 9), Docker cannot ask for a device.
-if grep -qa OCI_NETDEV_HOOK_DEVICES "$hook"; then
-  run_case "docker: run --runtime netdev -e OCI_NETDEV_HOOK_DEVICES moves IPv4 and IPv6 (IPv6 off in the netns)" case_docker_moves
-  run_case "docker: a failure is reported with the hook's reason" case_docker_fails
-else
-  echo "skip docker: this hook does not read OCI_NETDEV_HOOK_DEVICES from process.env"
-fi
+run_case "docker: run --runtime netdev -e OCI_NETDEV_HOOK_DEVICES moves IPv4 and IPv6 (IPv6 off in the netns)" case_docker_moves
+run_case "docker: a failure is reported with the hook's reason" case_docker_fails
+run_case "docker: a device the admin policy does not allow is refused" case_docker_policy
 run_case "docker: no device asked for, the wrapper is invisible" case_docker_nothing_asked
 echo "engines: $(( $(date +%s) - start )) s"
 if [ "$bench_runs" -gt 0 ]; then
