@@ -5,15 +5,12 @@
 #include <boost/json.hpp>
 
 #include "common/error.hpp"
+#include "common/json_fields.hpp"
 #include "common/oci_model.hpp"
 
 namespace netdev {
 namespace json = boost::json;
 namespace {
-
-[[noreturn]] void bad(const std::string& field, const std::string& problem) {
-    throw HookError(ExitCode::invalid_input, field + ": " + problem);
-}
 
 // Go's flag packages (runc, and crun/youki alike) accept -x, --x, -x=V and --x=V. Returns the
 // name without dashes and the value after '=', if any; nullopt for a non-option.
@@ -117,46 +114,42 @@ RuntimeCommand parse_runtime_command(const std::vector<std::string>& args) {
 
 void apply_settings_file(WrapperSettings& settings, std::string_view json_text,
                          const std::string& path) {
-    json::error_code ec;
-    json::value v = json::parse(json_text, ec);
-    if (ec) bad(path, "not valid JSON: " + ec.message());
-    if (!v.is_object()) bad(path, "expected a JSON object");
-    for (const auto& [key, value] : v.get_object()) {
+    json::value v = parse_json(json_text, path);
+    for (const auto& [key, value] : as_object(v, path)) {
         std::string field = path + ": " + std::string(key);
         if (key == "runtime" || key == "hook") {
             if (!value.is_string() || value.get_string().empty())
-                bad(field, "expected a non-empty string");
+                bad_field(field, "expected a non-empty string");
             (key == "runtime" ? settings.runtime : settings.hook) = std::string(value.get_string());
         } else if (key == "hook_args") {
-            if (!value.is_array()) bad(field, "expected an array of strings");
+            if (!value.is_array()) bad_field(field, "expected an array of strings");
             settings.hook_args.clear();
             for (const json::value& a : value.get_array()) {
-                if (!a.is_string()) bad(field, "expected an array of strings");
+                if (!a.is_string()) bad_field(field, "expected an array of strings");
                 settings.hook_args.emplace_back(a.get_string());
             }
         } else {
-            bad(field, "unknown setting (runtime, hook, hook_args)");
+            bad_field(field, "unknown setting (runtime, hook, hook_args)");
         }
     }
 }
 
 std::optional<std::string> add_hook_to_config(std::string_view config_text,
                                               const WrapperSettings& settings) {
-    json::error_code ec;
-    json::value v = json::parse(config_text, ec);
-    if (ec) bad("config.json", "not valid JSON: " + ec.message());
-    if (!v.is_object()) bad("config.json", "expected a JSON object");
+    json::value v = parse_json(config_text, "config.json");
+    as_object(v, "config.json");
     json::object& config = v.get_object();
     if (!asks_for_devices(config)) return std::nullopt;
     json::value& hooks = config["hooks"];
     if (hooks.is_null()) hooks = json::object();
-    if (!hooks.is_object()) bad("config.json hooks", "expected an object");
+    as_object(hooks, "config.json hooks");
     bool changed = false;
     // createRuntime moves, createContainer checks, poststop gives back (README "Stages").
     for (const char* stage : {"createRuntime", "createContainer", "poststop"}) {
         json::value& list = hooks.get_object()[stage];
         if (list.is_null()) list = json::array();
-        if (!list.is_array()) bad(std::string("config.json hooks.") + stage, "expected an array");
+        if (!list.is_array())
+            wrong_type(std::string("config.json hooks.") + stage, "an array", list);
         if (has_hook(list.get_array(), settings.hook)) continue;
         list.get_array().push_back(hook_entry(settings, stage));
         changed = true;

@@ -90,7 +90,7 @@ echo '{"annotations":{"oci-netdev-hook.devices":"v0"},"hooks":[]}' > "$work/bund
 run_wrapper --log "$work/log.json" --log-format json create -b "$work/bundle" id3
 check "bad config.json: exit 2, the real runtime not run" rc_is 2
 check "bad config.json: one line on stderr naming the field" \
-  grep -qx 'oci-netdev-runtime: error: config.json hooks: expected an object' "$work/err"
+  grep -qx 'oci-netdev-runtime: error: config.json hooks: expected an object, got an array \[\]' "$work/err"
 check "bad config.json: the reason in the runtime's JSON log, for containerd" \
   test "$(jq -r 'select(.level == "error") | .msg' "$work/log.json")" = "$(cat "$work/err")"
 

@@ -158,7 +158,7 @@ TEST_CASE("config rewrite: malformed config.json is refused, naming the field") 
         }
     };
     refused("{", "not valid JSON");
-    refused("[]", "expected a JSON object");
+    refused("[]", "config.json: expected an object, got an array");
     refused(R"({"annotations":{"oci-netdev-hook.devices":"v0"},"hooks":[]})", "hooks");
     refused(R"({"annotations":{"oci-netdev-hook.devices":"v0"},"hooks":{"poststop":{}}})",
             "hooks.poststop");
