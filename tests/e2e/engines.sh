@@ -148,6 +148,7 @@ case_docker_moves() {
   docker_run "$o" -e OCI_NETDEV_HOOK_DEVICES=v0=ctr0 || fail "docker exited $?: $(cat "$o/err")"
   expect_moved_v0 "$o/out"
   expect "$o/out" "ipv6 disabled: all=1 ctr0=0"
+  [ -z "$(docker_ ps -aq)" ] || fail "container left in Docker"
   wait_for 5 no_records || fail "record left: $(ls "$records")"
 }
 
