@@ -104,18 +104,17 @@ std::string cache_name(const struct stat& st) {
 
 std::optional<RuntimeBinary> parent_runtime() {
     std::string proc = "/proc/" + std::to_string(::getppid());
-    std::vector<std::string> args = split_nul(read_file_bounded(proc + "/cmdline", 1 << 16));
-    RuntimeBinary rt;
-    // The kernel runs "#!" scripts as INTERPRETER SCRIPT ARGS (binfmt_script).
-    if (args.size() >= 2 && !args[1].empty() && args[1][0] != '-') {
+    RuntimeBinary rt{proc + "/exe", link_target(proc + "/exe"), {}};
+    if (!named_like_a_runtime(rt.label)) {
+        // The kernel runs "#!" scripts as INTERPRETER SCRIPT ARGS (binfmt_script).
+        UniqueFd fd(::open((proc + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fd) return std::nullopt;
+        std::vector<std::string> args = split_nul(read_fd_bounded(fd.get(), 1 << 16, "cmdline"));
+        if (args.size() < 2 || args[1].empty() || args[1][0] == '-') return std::nullopt;
         std::string script = args[1][0] == '/' ? args[1] : proc + "/cwd/" + args[1];
-        if (starts_with_shebang(script)) rt.exec_path = rt.label = script;
+        if (!starts_with_shebang(script) || !named_like_a_runtime(script)) return std::nullopt;
+        rt.exec_path = rt.label = script;
     }
-    if (rt.exec_path.empty()) {
-        rt.exec_path = proc + "/exe";
-        rt.label = link_target(rt.exec_path);
-    }
-    if (!named_like_a_runtime(rt.label)) return std::nullopt;
     if (::stat(rt.exec_path.c_str(), &rt.identity) != 0) return std::nullopt;
     return rt;
 }
