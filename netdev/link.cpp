@@ -13,7 +13,6 @@
 #include "common/logging.hpp"
 
 namespace netdev {
-namespace {
 
 // IFLA_NETNS_IMMUTABLE (K12), newer than the uapi headers we build with.
 constexpr std::uint16_t kIflaNetnsImmutable = 67;
@@ -28,6 +27,8 @@ std::string mac_text(const std::vector<std::uint8_t>& mac) {
     }
     return s;
 }
+
+namespace {
 
 // Attribute callbacks run inside libmnl (C): they never throw, they note the first problem
 // and stop the walk (MNL_CB_ERROR); the caller throws it.

@@ -17,6 +17,7 @@ bin=$tmp/prefix/bin/oci-netdev-hook
 hooksd=$tmp/prefix/share/containers/oci/hooks.d
 doc=$tmp/prefix/share/doc/oci-netdev-hook
 check "install: binary in bin" '[ -x "$bin" ]'
+check "install: oci-netdev-runtime beside it" '[ -x "$tmp/prefix/bin/oci-netdev-runtime" ]'
 check "install: three hooks.d files" '[ "$(ls "$hooksd"/*.json | wc -l)" = 3 ]'
 check "install: hooks.d paths match the prefix" \
   '! grep -h "\"path\"" "$hooksd"/*.json | grep -v "\"$tmp/prefix/bin/oci-netdev-hook\""'
@@ -71,6 +72,7 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then
     tar -xO ./usr/share/containers/oci/hooks.d/50-oci-netdev-hook-createRuntime.json > "$tmp/hook.json"
   check "deb: /usr/bin/oci-netdev-hook" 'grep -q " ./usr/bin/oci-netdev-hook$" "$tmp/contents"'
   check "deb: man page in /usr/share/man/man1" 'grep -q " ./usr/share/man/man1/oci-netdev-hook.1.gz$" "$tmp/contents"'
+  check "deb: /usr/bin/oci-netdev-runtime" 'grep -q " ./usr/bin/oci-netdev-runtime$" "$tmp/contents"'
   check "deb: hooks.d in /usr/share/containers/oci/hooks.d naming /usr/bin" \
     'grep -q "\"/usr/bin/oci-netdev-hook\"" "$tmp/hook.json"'
   # Depends from dpkg-shlibdeps: what the binary links shared, nothing it links in.
