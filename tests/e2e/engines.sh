@@ -118,6 +118,14 @@ case_ctr_nothing_asked() {
   ip link show dev v0 >/dev/null 2>&1 || fail "v0 left the host"
 }
 
+case_ctr_pod_member() { # as containerd's CRI marks a pod's containers: the sandbox moves
+  local o=$work/ctr-member
+  ctr_run "$o" member --annotation oci-netdev-hook.devices=v0=ctr0 \
+    --annotation io.kubernetes.cri.container-type=container || fail "ctr exited $?: $(cat "$o/err")"
+  grep -q ctr0 "$o/out" && fail "a pod member container moved the device"
+  ip link show dev v0 >/dev/null 2>&1 || fail "v0 left the host"
+}
+
 # ---- Docker --------------------------------------------------------------------------------
 dk_sock=$work/docker/docker.sock
 docker_() { /usr/bin/docker -H "unix://$dk_sock" "$@"; }
@@ -196,6 +204,7 @@ start_containerd
 run_case "containerd: ctr run --annotation moves a veth with IPv4 and IPv6" case_ctr_moves
 run_case "containerd: a missing device fails the container with the hook's reason" case_ctr_missing
 run_case "containerd: no device asked for, the wrapper is invisible" case_ctr_nothing_asked
+run_case "containerd: a CRI pod's member container leaves the device to its sandbox" case_ctr_pod_member
 start_dockerd
 run_case "docker: run --runtime netdev -e OCI_NETDEV_HOOK_DEVICES moves IPv4 and IPv6 (IPv6 off in the netns)" case_docker_moves
 run_case "docker: a failure is reported with the hook's reason" case_docker_fails
