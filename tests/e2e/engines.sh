@@ -118,6 +118,14 @@ case_ctr_nothing_asked() {
   ip link show dev v0 >/dev/null 2>&1 || fail "v0 left the host"
 }
 
+case_ctr_pod_member() { # as containerd's CRI marks a pod's containers: the sandbox moves
+  local o=$work/ctr-member
+  ctr_run "$o" member --annotation oci-netdev-hook.devices=v0=ctr0 \
+    --annotation io.kubernetes.cri.container-type=container || fail "ctr exited $?: $(cat "$o/err")"
+  grep -q ctr0 "$o/out" && fail "a pod member container moved the device"
+  ip link show dev v0 >/dev/null 2>&1 || fail "v0 left the host"
+}
+
 # ---- Docker --------------------------------------------------------------------------------
 dk_sock=$work/docker/docker.sock
 docker_() { /usr/bin/docker -H "unix://$dk_sock" "$@"; }
@@ -177,18 +185,25 @@ case_docker_nothing_asked() {
 }
 
 # ---- start times -----------------------------------------------------------------------------
-median_ms() { # median_ms RUNS COMMAND...: median wall time of COMMAND in ms
-  local runs=$1 t0 times=(); shift
-  for _ in $(seq "$runs"); do
-    reset_host
-    t0=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || { echo "failed"; return; }
-    times+=($(( ($(date +%s%N) - t0) / 1000000 )))
+# `ctr run --rm` / `docker run --rm` of `true`: plain runc, the wrapper with nothing asked, the
+# wrapper with a device; the three alternate so that the machine's load drifts evenly.
+time_ms() { reset_host; local t0=$(date +%s%N); "$@" >/dev/null 2>&1 </dev/null || { echo failed; return; }; echo $(( ($(date +%s%N) - t0) / 1000000 )); }
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+ctr_true() { ctr -a "$cd_sock" -n e2e run --rm --env PATH=/bin "$@" --rootfs "$rootfs" bench true; }
+docker_true() { docker_ run --rm --network none "$@" netdev-e2e true; }
+compare() { # compare LABEL RUNS COMMAND DEVICE_OPTION: COMMAND [--runtime OPTION] [DEVICE_OPTION]
+  local label=$1 runs=$2 cmd=$3 device=$4 plain=() none=() with=() i
+  local wrapped=(--runc-binary "$wrapper")
+  [ "$cmd" = docker_true ] && wrapped=(--runtime netdev)
+  for ((i = 0; i < runs; i++)); do
+    plain+=("$(time_ms "$cmd")")
+    none+=("$(time_ms "$cmd" "${wrapped[@]}")")
+    with+=("$(time_ms "$cmd" "${wrapped[@]}" "$device")")
+    ip link show dev v0 >/dev/null 2>&1 && fail "$label: the device was not moved"
   done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
+  echo "$label start time, median of $runs (ms): plain runc $(median "${plain[@]}"),"\
+       "wrapper without device $(median "${none[@]}"), with device $(median "${with[@]}")"
 }
-bench_ctr() { ctr_run "$work/bench" "bench$RANDOM" "$@"; }
-bench_docker() { docker_run "$work/bench" "$@"; }
 
 echo "engines: $(containerd --version | cut -d' ' -f3), docker $(dockerd --version | cut -d' ' -f3 | tr -d ,), $(runc --version | head -1)"
 start=$(date +%s)
@@ -196,6 +211,7 @@ start_containerd
 run_case "containerd: ctr run --annotation moves a veth with IPv4 and IPv6" case_ctr_moves
 run_case "containerd: a missing device fails the container with the hook's reason" case_ctr_missing
 run_case "containerd: no device asked for, the wrapper is invisible" case_ctr_nothing_asked
+run_case "containerd: a CRI pod's member container leaves the device to its sandbox" case_ctr_pod_member
 start_dockerd
 run_case "docker: run --runtime netdev -e OCI_NETDEV_HOOK_DEVICES moves IPv4 and IPv6 (IPv6 off in the netns)" case_docker_moves
 run_case "docker: a failure is reported with the hook's reason" case_docker_fails
@@ -203,11 +219,7 @@ run_case "docker: a device the admin policy does not allow is refused" case_dock
 run_case "docker: no device asked for, the wrapper is invisible" case_docker_nothing_asked
 echo "engines: $(( $(date +%s) - start )) s"
 if [ "$bench_runs" -gt 0 ]; then
-  echo "start time, median of $bench_runs (ms): containerd plain runc $(median_ms "$bench_runs" ctr -a "$cd_sock" -n e2e run --rm --env PATH=/bin --rootfs "$rootfs" "bench-plain" true),"\
-       "wrapper without device $(median_ms "$bench_runs" bench_ctr),"\
-       "with device $(median_ms "$bench_runs" bench_ctr --annotation oci-netdev-hook.devices=v0=ctr0)"
-  echo "start time, median of $bench_runs (ms): docker plain runc $(median_ms "$bench_runs" docker_ run --rm --network none netdev-e2e true),"\
-       "wrapper without device $(median_ms "$bench_runs" bench_docker),"\
-       "with device $(median_ms "$bench_runs" bench_docker -e OCI_NETDEV_HOOK_DEVICES=v0=ctr0)"
+  compare containerd "$bench_runs" ctr_true --annotation=oci-netdev-hook.devices=v0=ctr0
+  compare docker "$bench_runs" docker_true --env=OCI_NETDEV_HOOK_DEVICES=v0=ctr0
 fi
 finish
