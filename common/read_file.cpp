@@ -45,7 +45,7 @@ const char* kind_name(mode_t mode) {
         case S_IFSOCK:
             return "a socket";
         default:
-            return "not a regular file";
+            return "a special file";
     }
 }
 

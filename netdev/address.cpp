@@ -210,7 +210,8 @@ void restore_addresses(NetlinkSocket& sock, int index, const std::string& old_na
                           << ") in " << sock.netns_label();
         batch.add(msg);
     }
-    sock.transact(batch, "restore " + std::to_string(addrs.size()) + " address(es) on " + name);
+    sock.transact(batch, "restore " + std::to_string(addrs.size()) + " address(es) on " + name, {},
+                  [&](std::size_t i) { return addrs[i].describe(); });
 }
 
 }  // namespace netdev

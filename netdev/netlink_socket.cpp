@@ -128,22 +128,24 @@ NetlinkSocket NetlinkSocket::open_in(const Netns& netns) {
 }
 
 void NetlinkSocket::transact(MessageBatch& batch, std::string_view what,
-                             const ReplyHandler& on_reply) {
-    exchange(batch.bytes(), what, on_reply);
+                             const ReplyHandler& on_reply, const RequestNamer& name_request) {
+    exchange(batch.bytes(), what, on_reply, name_request);
 }
 
 void NetlinkSocket::transact(MessageBuilder& msg, std::string_view what,
                              const ReplyHandler& on_reply) {
-    exchange(msg.bytes(), what, on_reply);
+    exchange(msg.bytes(), what, on_reply, {});
 }
 
 struct NetlinkSocket::Outcome {
+    std::size_t sent_before = 0;  // requests of the batch in earlier datagrams
     KernelAnswer first_error;
+    std::size_t first_error_index = 0;
     bool interrupted = false;
 };
 
 void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view what,
-                             const ReplyHandler& on_reply) {
+                             const ReplyHandler& on_reply, const RequestNamer& name_request) {
     std::vector<nlmsghdr*> msgs = split_messages(requests);
     NETDEV_LOG(trace) << "netlink " << what << " in " << label_ << ": " << msgs.size()
                       << " request(s), " << requests.size() << " bytes";
@@ -155,12 +157,14 @@ void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view wha
         std::size_t end = begin + 1, bytes = MNL_ALIGN(msgs[begin]->nlmsg_len);
         while (end < msgs.size() && bytes + MNL_ALIGN(msgs[end]->nlmsg_len) <= limit)
             bytes += MNL_ALIGN(msgs[end++]->nlmsg_len);
+        outcome.sent_before = begin;
         exchange_datagram({msgs.data() + begin, end - begin}, bytes, outcome, on_reply);
         begin = end;
     }
     std::string where = std::string(what) + " in " + label_;
     if (outcome.first_error.error) {
         const KernelAnswer& e = outcome.first_error;
+        if (name_request) where += ": " + name_request(outcome.first_error_index);
         std::string msg = where + ": " + errno_text(e.error);
         if (e.malformed)
             msg = where + ": malformed reply from the kernel (" + e.extack + ")";
@@ -213,7 +217,11 @@ void NetlinkSocket::exchange_datagram(std::span<nlmsghdr* const> msgs, std::size
             }
             KernelAnswer answer =
                 nlh->nlmsg_type == NLMSG_ERROR ? decode_error(*nlh) : decode_done(*nlh);
-            if (answer.error && !outcome.first_error.error) outcome.first_error = answer;
+            if (answer.error && !outcome.first_error.error) {
+                outcome.first_error = answer;
+                auto pos = std::find(seqs.begin(), seqs.end(), nlh->nlmsg_seq) - seqs.begin();
+                outcome.first_error_index = outcome.sent_before + static_cast<std::size_t>(pos);
+            }
             auto it = std::find(pending.begin(), pending.end(), nlh->nlmsg_seq);
             if (it != pending.end()) pending.erase(it);
         }

@@ -17,6 +17,9 @@
 namespace netdev {
 
 using ReplyHandler = std::function<void(const nlmsghdr&)>;
+// Names request `index` of a batch (e.g. the address it adds) in the error for the first
+// request that failed.
+using RequestNamer = std::function<std::string(std::size_t index)>;
 
 inline constexpr int kDumpAttempts = 5;
 
@@ -54,9 +57,10 @@ class NetlinkSocket {
     // (KERNEL-FACTS K15) and reads until each is answered (ack, error, or NLMSG_DONE for
     // dumps). Replies that are data go to `on_reply`. After all answers are in, throws
     // HookError for the first kernel error:
-    //   "<what> in <netns>: <strerror> (kernel: <extack>)", with sys_errno set; EINTR when a
-    //   dump was interrupted by a concurrent change (NLM_F_DUMP_INTR).
-    void transact(MessageBatch& batch, std::string_view what, const ReplyHandler& on_reply = {});
+    //   "<what> in <netns>: [<request name>: ]<strerror> (kernel: <extack>)", with sys_errno
+    //   set; EINTR when a dump was interrupted by a concurrent change (NLM_F_DUMP_INTR).
+    void transact(MessageBatch& batch, std::string_view what, const ReplyHandler& on_reply = {},
+                  const RequestNamer& name_request = {});
     // One request; see transact().
     void transact(MessageBuilder& msg, std::string_view what, const ReplyHandler& on_reply = {});
 
@@ -66,7 +70,7 @@ class NetlinkSocket {
   private:
     struct Outcome;
     void exchange(std::span<std::byte> requests, std::string_view what,
-                  const ReplyHandler& on_reply);
+                  const ReplyHandler& on_reply, const RequestNamer& name_request);
     void exchange_datagram(std::span<nlmsghdr* const> msgs, std::size_t bytes, Outcome& outcome,
                            const ReplyHandler& on_reply);
     std::unique_ptr<NetlinkTransport> transport_;

@@ -133,3 +133,19 @@ TEST_CASE("a host name of 128 bytes is refused as input (exit 2), naming the lim
     CHECK(contains(r.stderr_text,
                    "128 bytes long, the kernel allows at most 15 (127 for an altname)"));
 }
+
+TEST_CASE("a device moved by its 40-byte altname comes back under its own name at poststop") {
+    World w;
+    w.configured_veth("v0", 2);
+    w.host.sh("ip link property add dev v0 altname " + kAltname40);
+    DeviceView before = w.on_host("v0");
+    std::string ns_path = "/proc/" + std::to_string(w.init.pid()) + "/ns/net";
+    Bundle b(config_with(R"({")" + kAltname40 + R"(":{"name":"c0"}})", ns_path));
+    REQUIRE(w.hook(b).exit_code == 0);
+    HookResult r = run_hook_binary(w.host, b.state(0, "stopped"), {"--restore", "poststop"});
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(w.on_host("v0") == before);
+    auto by_alt = view_device(w.host, kAltname40);
+    REQUIRE(by_alt);
+    CHECK(by_alt->name == "v0");
+}

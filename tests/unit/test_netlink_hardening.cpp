@@ -121,6 +121,26 @@ TEST_CASE("restore_addresses of 5000 IPv6 addresses fits a 208 KiB send buffer b
     CHECK(f.kernel->datagrams_sent == 2);
 }
 
+TEST_CASE("a failed restore names the address the kernel refused, also in a later datagram") {
+    int n = 0;
+    FakeSocket f([&](FakeKernel& k, const nlmsghdr& req) {
+        ++n;
+        k.ack(req, n == 7 ? EEXIST : 0);
+    });
+    f.kernel->max_datagram = 3 * 64;  // a few addresses per datagram
+    std::vector<AddressRecord> addrs(10);
+    for (std::size_t i = 0; i < addrs.size(); ++i) {
+        addrs[i].family = AF_INET;
+        addrs[i].prefixlen = 24;
+        addrs[i].replayed.push_back({IFA_LOCAL, {192, 0, 2, std::uint8_t(i + 1)}});
+    }
+    CHECK_THROWS_WITH_AS(restore_addresses(f.sock, 7, "v0", "c0", addrs),
+                         "restore 10 address(es) on c0 in fake netns: 192.0.2.7/24 scope 0 "
+                         "flags 0x0: File exists",
+                         HookError);
+    CHECK(f.kernel->datagrams_sent > 2);
+}
+
 TEST_CASE("an interrupted link dump is retried and its links counted once") {
     int calls = 0;
     FakeSocket f([&](FakeKernel& k, const nlmsghdr& req) {
