@@ -1,47 +1,95 @@
 #include "hooks/device_move.hpp"
 
 #include <algorithm>
-#include <set>
 
+#include "common/audit.hpp"
 #include "common/error.hpp"
+#include "common/logging.hpp"
+#include "hooks/device_locks.hpp"
 #include "netdev/records.hpp"
 #include "netdev/rtnl_directory.hpp"
 
 namespace netdev {
 namespace {
 
-// Sorted, so two hooks never wait on each other's locks in opposite order.
-std::vector<UniqueFd> lock_devices(const StateDir& dir, const std::vector<NetDeviceRequest>& reqs) {
-    std::set<std::string> names;
-    for (const NetDeviceRequest& r : reqs) names.insert(r.host_name);
-    std::vector<UniqueFd> locks;
-    for (const std::string& name : names) locks.push_back(dir.lock("dev-" + name + ".lock"));
-    return locks;
-}
+// A container netns we cannot see (check without a netns path or a state with a pid): every
+// name looks free, and `check` says the name checks were skipped.
+class UnknownNetns final : public LinkLookup {
+  public:
+    std::optional<LinkInfo> find(const std::string&) override { return std::nullopt; }
+    const std::string& netns_label() const override { return label_; }
+
+  private:
+    std::string label_ = "the container netns (unknown)";
+};
 
 DeviceRecord record_of(const MovedDevice& m) {
     return {m.host_link.name, m.host_link.index, m.host_link.identity(), m.host_link.up(),
             m.host_link.mtu,  m.addresses,       m.container_name,       m.container_index};
 }
 
-// Adds the moved devices to the container's record; a record left by an earlier container
-// with the same id (another netns) is replaced.
-void save_record(const MoveRequest& req, const std::vector<MovedDevice>& moved) {
-    const std::string file = req.record_id + ".json";
+// Commit: adds the moved devices to the container's record; a record left by an earlier
+// container with the same id (another netns) is replaced.
+void save_record(const PipelineRun& run, const std::vector<MovedDevice>& moved) {
+    const StateDir& dir = *run.state_dir;
+    const std::string file = run.record_id + ".json";
     ContainerRecord rec;
-    if (auto old = req.state_dir.read_file(file)) {
-        rec = record_from_json(*old, req.state_dir.path() + "/" + file);
-        if (!(rec.netns == req.target.id())) rec.devices.clear();
+    if (auto old = dir.read_file(file)) {
+        rec = record_from_json(*old, dir.path() + "/" + file);
+        if (!(rec.netns == run.target->id())) rec.devices.clear();
     }
-    rec.id = req.record_id;
-    rec.netns = req.target.id();
-    rec.netns_path = req.target_path;
+    rec.id = run.record_id;
+    rec.netns = run.target->id();
+    rec.netns_path = run.target_path;
     for (const MovedDevice& m : moved) {
         std::erase_if(rec.devices,
                       [&](const DeviceRecord& d) { return d.host_name == m.host_link.name; });
         rec.devices.push_back(record_of(m));
     }
-    req.state_dir.write_file(file, record_to_json(rec));
+    dir.write_file(file, record_to_json(rec));
+}
+
+std::optional<HookError> first_refusal(const std::vector<Decision>& decisions) {
+    for (const Decision& d : decisions)
+        if (!d.allowed) return HookError(ExitCode::refused, d.message);
+    return std::nullopt;
+}
+
+// Every refusal is audited, not only the first one reported.
+void audit_decisions(const std::vector<Decision>& decisions) {
+    for (const Decision& d : decisions) {
+        if (!d.allowed) audit(d.device, "refused", d.rule);
+        for (const GuardReason& g : d.lifted)
+            audit(
+                d.device, "lifted",
+                std::string("guardrail ") + guard_name(g.guard) + " (" + g.why + ") by " + d.rule);
+    }
+}
+
+const Decision* decision_for(const std::vector<Decision>& decisions, const std::string& device) {
+    for (const Decision& d : decisions)
+        if (d.device == device) return &d;
+    return nullptr;
+}
+
+// Act: the one call into the mover; the failure of a move is audited for every device.
+std::vector<MovedDevice> act(const PipelineRun& run, const MovePlan& plan, NetnsEnd host,
+                             NetnsEnd container, const std::vector<Decision>& decisions) {
+    CommitStep commit;
+    if (!run.record_id.empty() && !plan.moves.empty())
+        commit = [&](const std::vector<MovedDevice>& moved) { save_record(run, moved); };
+    try {
+        std::vector<MovedDevice> moved = execute_plan(plan, host, container, commit);
+        for (const MovedDevice& m : moved) {
+            const Decision* d = decision_for(decisions, m.host_link.name);
+            audit(m.host_link.name, "moved",
+                  (d ? d->rule : std::string("?")) + ", as " + m.container_name);
+        }
+        return moved;
+    } catch (const HookError& e) {
+        for (const DeviceMove& m : plan.moves) audit(m.host_link.name, "failed", e.what());
+        throw;
+    }
 }
 
 }  // namespace
@@ -62,18 +110,69 @@ void refuse_own_netns(const Netns& self, const Netns& target) {
                         target.label() + " is the runtime's own network namespace");
 }
 
-std::vector<MovedDevice> move_devices_into(const MoveRequest& req) {
+DeviceRequestSet request_from_config(const OciConfig& cfg, const OciState& st) {
+    return {cfg.source, cfg.devices_source, cfg.devices,
+            kube_pod_of(cfg.annotations, st.annotations)};
+}
+
+void validate_request(const DeviceRequestSet& request, const Policy& policy) {
+    // Before any socket, lock or fd: 1100 names must not exhaust the hook's descriptors.
+    check_device_limit(request.devices.size(), policy.max_devices, request.source_label);
+    validate_requests(request.devices, request.source_label);
+}
+
+PipelineResult run_pipeline(const PipelineRun& run) {
+    const DeviceRequestSet& req = run.request;
+    const bool dry_run = run.state_dir == nullptr;
+    validate_request(req, run.policy);
+
     Netns self = Netns::current();
-    refuse_own_netns(self, req.target);
-    std::vector<UniqueFd> locks = lock_devices(req.state_dir, req.devices);
+    if (run.target) refuse_own_netns(self, *run.target);
     NetlinkSocket host_sock = NetlinkSocket::open_in(self);
-    NetlinkSocket target_sock = NetlinkSocket::open_in(req.target);
-    RtnlDirectory host_dir(host_sock), target_dir(target_sock);
-    MovePlan plan = plan_moves(req.devices, host_dir, target_dir);
-    CommitStep commit;
-    if (!req.record_id.empty() && !plan.moves.empty())
-        commit = [&](const std::vector<MovedDevice>& moved) { save_record(req, moved); };
-    return execute_plan(plan, {self, host_sock}, {req.target, target_sock}, commit);
+    std::optional<NetlinkSocket> target_sock;
+    if (run.target) target_sock.emplace(NetlinkSocket::open_in(*run.target));
+    RtnlDirectory host_dir(host_sock);
+    UnknownNetns unknown;
+    std::optional<RtnlDirectory> target_rtnl;
+    LinkLookup* container_dir = &unknown;
+    if (target_sock) container_dir = &target_rtnl.emplace(*target_sock);
+    LinkLookup& container = *container_dir;
+
+    // Resolve and lock (a dry run takes no locks: it must not wait for or delay a hook).
+    LockedDevices locked;
+    if (dry_run) {
+        for (const NetDeviceRequest& r : req.devices)
+            locked.devices.push_back(resolve(r, host_dir, container));
+    } else {
+        locked = lock_devices(*run.state_dir, req.devices, host_dir, container);
+    }
+
+    PipelineResult result;
+    result.container_label = container.netns_label();
+    GuardedSet guards = host_guarded_set(host_sock);  // once per run
+    result.decisions =
+        authorize(locked.devices, guards, run.policy, {req.source, req.pod.namespace_name});
+    std::optional<HookError> refusal = first_refusal(result.decisions);
+    if (refusal && dry_run) {
+        result.refusal = std::move(refusal);
+        return result;
+    }
+    if (!dry_run) audit_decisions(result.decisions);
+    if (refusal) throw *refusal;
+
+    try {
+        result.plan = plan_moves(locked.devices, container);
+    } catch (const HookError& e) {
+        if (!dry_run) {
+            audit("-", "refused", std::string("plan: ") + e.what());
+            throw;
+        }
+        result.refusal = e;
+    }
+    if (dry_run) return result;
+    result.moved =
+        act(run, result.plan, {self, host_sock}, {*run.target, *target_sock}, result.decisions);
+    return result;
 }
 
 }  // namespace netdev

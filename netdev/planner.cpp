@@ -50,29 +50,33 @@ void validate_requests(const std::vector<NetDeviceRequest>& requests, const std:
     }
 }
 
-MovePlan plan_moves(const std::vector<NetDeviceRequest>& requests, LinkLookup& host,
-                    LinkLookup& container) {
+MovePlan plan_moves(const std::vector<ResolvedDevice>& devices, LinkLookup& container) {
     MovePlan plan;
     std::set<int> indexes;
-    for (const NetDeviceRequest& r : requests) {
-        std::optional<LinkInfo> link = host.find(r.host_name);
-        if (!link) {
-            // A re-run, or a runtime that moved it natively: done already, not an error.
-            if (!is_name_template(r.container_name) && container.find(r.container_name)) {
-                NETDEV_LOG(info) << r.host_name << ": already in " << container.netns_label()
-                                 << " as " << r.container_name << ", nothing to do";
-                plan.already_moved.push_back(r);
-                continue;
-            }
-            refuse(r.host_name, "no such device in " + host.netns_label());
+    for (const ResolvedDevice& d : devices) {
+        const NetDeviceRequest& r = d.request;
+        if (!d.host_link) {
+            if (!d.already_moved) refuse(r.host_name, "no such device in host netns");
+            NETDEV_LOG(info) << r.host_name << ": already in " << container.netns_label() << " as "
+                             << r.container_name << ", nothing to do";
+            plan.already_moved.push_back(r);
+            continue;
         }
-        if (!indexes.insert(link->index).second)
-            refuse(r.host_name, "names the same device (ifindex " + std::to_string(link->index) +
+        const LinkInfo& link = *d.host_link;
+        if (!indexes.insert(link.index).second)
+            refuse(r.host_name, "names the same device (ifindex " + std::to_string(link.index) +
                                     ") as another entry");
-        plan.moves.push_back({r, std::move(*link)});
+        plan.moves.push_back({r, link});
         check_name_free(plan.moves.back(), container);
     }
     return plan;
+}
+
+MovePlan plan_moves(const std::vector<NetDeviceRequest>& requests, LinkLookup& host,
+                    LinkLookup& container) {
+    std::vector<ResolvedDevice> devices;
+    for (const NetDeviceRequest& r : requests) devices.push_back(resolve(r, host, container));
+    return plan_moves(devices, container);
 }
 
 }  // namespace netdev
