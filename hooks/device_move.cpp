@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/audit.hpp"
+#include "common/device_selector.hpp"
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "hooks/device_locks.hpp"
@@ -23,14 +24,18 @@ class UnknownNetns final : public LinkLookup {
     std::string label_ = "the container netns (unknown)";
 };
 
-DeviceRecord record_of(const MovedDevice& m) {
-    return {m.host_link.name, m.host_link.index, m.host_link.identity(), m.host_link.up(),
-            m.host_link.mtu,  m.addresses,       m.container_name,       m.container_index};
+DeviceRecord record_of(const MovedDevice& m, const MovePlan& plan) {
+    DeviceRecord r{m.host_link.name, m.host_link.index, m.host_link.identity(), m.host_link.up(),
+                   m.host_link.mtu,  m.addresses,       m.container_name,       m.container_index};
+    for (const DeviceMove& planned : plan.moves)
+        if (planned.host_link.index == m.host_link.index) r.requested = planned.request.requested;
+    return r;
 }
 
 // Commit: adds the moved devices to the container's record; a record left by an earlier
 // container with the same id (another netns) is replaced.
-void save_record(const PipelineRun& run, const std::vector<MovedDevice>& moved) {
+void save_record(const PipelineRun& run, const MovePlan& plan,
+                 const std::vector<MovedDevice>& moved) {
     const StateDir& dir = *run.state_dir;
     const std::string file = run.record_id + ".json";
     ContainerRecord rec;
@@ -44,7 +49,7 @@ void save_record(const PipelineRun& run, const std::vector<MovedDevice>& moved) 
     for (const MovedDevice& m : moved) {
         std::erase_if(rec.devices,
                       [&](const DeviceRecord& d) { return d.host_name == m.host_link.name; });
-        rec.devices.push_back(record_of(m));
+        rec.devices.push_back(record_of(m, plan));
     }
     dir.write_file(file, record_to_json(rec));
 }
@@ -77,7 +82,7 @@ std::vector<MovedDevice> act(const PipelineRun& run, const MovePlan& plan, Netns
                              NetnsEnd container, const std::vector<Decision>& decisions) {
     CommitStep commit;
     if (!run.record_id.empty() && !plan.moves.empty())
-        commit = [&](const std::vector<MovedDevice>& moved) { save_record(run, moved); };
+        commit = [&](const std::vector<MovedDevice>& moved) { save_record(run, plan, moved); };
     try {
         std::vector<MovedDevice> moved = execute_plan(plan, host, container, commit);
         for (const MovedDevice& m : moved) {
@@ -118,6 +123,15 @@ DeviceRequestSet request_from_config(const OciConfig& cfg, const OciState& st) {
 void validate_request(const DeviceRequestSet& request, const Policy& policy) {
     // Before any socket, lock or fd: 1100 names must not exhaust the hook's descriptors.
     check_device_limit(request.devices.size(), policy.max_devices, request.source_label);
+    if (request.source == RequestSource::config)
+        for (const NetDeviceRequest& r : request.devices)
+            if (is_selector(r.host_name))
+                throw HookError(ExitCode::invalid_input,
+                                request.source_label + "[\"" + r.host_name + "\"]: host name \"" +
+                                    r.host_name +
+                                    "\" contains ':' (linux.netDevices keys are names, native "
+                                    "runtimes read them too; selectors such as pci:... go in the "
+                                    "annotation or the env)");
     validate_requests(request.devices, request.source_label);
 }
 
@@ -131,7 +145,7 @@ PipelineResult run_pipeline(const PipelineRun& run) {
     NetlinkSocket host_sock = NetlinkSocket::open_in(self);
     std::optional<NetlinkSocket> target_sock;
     if (run.target) target_sock.emplace(NetlinkSocket::open_in(*run.target));
-    RtnlDirectory host_dir(host_sock);
+    RtnlDirectory host_dir(host_sock, run.sysfs_root);
     UnknownNetns unknown;
     std::optional<RtnlDirectory> target_rtnl;
     LinkLookup* container_dir = &unknown;

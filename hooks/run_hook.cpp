@@ -63,7 +63,7 @@ void run_hook(const CliOptions& options, int state_fd) {
     validate_container_id(st.id);  // names its record file
     Netns target = open_config_target(cfg, st);
     StateDir dir(options.state_dir);
-    run_pipeline({request, policy, &target, &dir, st.id, cfg.netns.path});
+    run_pipeline({request, policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root});
 }
 
 void run_status(const CliOptions& options, std::ostream& out) {

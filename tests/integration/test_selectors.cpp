@@ -123,3 +123,63 @@ TEST_CASE("vf: finds virtual function N of a PF, the PF named by name or altname
     CHECK(contains(refusal(w, "vf:pf0/5", sysfs.root), "vf:pf0/5: pf0 has no virtual function 5"));
     CHECK(refusal(w, "vf:nopf/0", sysfs.root) == "vf:nopf/0: no device nopf in host netns");
 }
+
+namespace {
+
+const char* kAllowAll = R"({"allow": [{"devices": ["*"]}]})";
+
+std::string annotated(const std::string& devices) {
+    return R"({"annotations":{"oci-netdev-hook.devices":")" + devices +
+           R"("},"linux":{"namespaces":[{"type":"network"}]}})";
+}
+
+}  // namespace
+
+TEST_CASE("devices named by pci: and mac: in the annotation move; without =NAME the host name") {
+    World w;
+    TestPolicy policy(kAllowAll);
+    SysfsFixture sysfs;
+    w.configured_veth("vf0", 2);
+    w.configured_veth("v1", 3);
+    w.host.sh("ip link set v1 address 02:42:ac:11:00:02");
+    Bundle b(annotated("pci:0000:3b:02.0 mac:02:42:ac:11:00:02=net2"));
+    HookResult r = w.hook(b, {"--sysfs-root", sysfs.root.string(), "createRuntime"});
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(w.in_container("vf0").addresses.size() == 3);
+    CHECK(w.in_container("net2").up);
+    CHECK(link_names(w.host) == std::vector<std::string>{"v1p", "vf0p"});
+    // The record keeps the selector next to the host name the device comes home under.
+    HookResult status = w.hook(b, {"status", b.id()});
+    CHECK(contains(status.stdout_text, "vf0 [pci:0000:3b:02.0] (ifindex"));
+    CHECK(contains(status.stdout_text, "v1 [mac:02:42:ac:11:00:02] (ifindex"));
+}
+
+TEST_CASE("a selector that names no device is refused before anything changes, naming it") {
+    World w;
+    TestPolicy policy(kAllowAll);
+    SysfsFixture sysfs;
+    w.configured_veth("v0", 2);
+    Bundle b(annotated("v0=c0 pci:0000:3b:02.1=net1"));
+    HookResult r = w.hook(b, {"--sysfs-root", sysfs.root.string(), "createRuntime"});
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.stderr_text,
+                   "pci:0000:3b:02.1: no network device; is it bound to vfio-pci? (driver "
+                   "vfio-pci)"));
+    CHECK(w.on_host("v0").addresses.size() == 3);
+    CHECK(link_names(w.container).empty());
+}
+
+TEST_CASE(
+    "a malformed selector is invalid input naming the entry; linux.netDevices keys are names") {
+    World w;
+    TestPolicy policy(kAllowAll);
+    Bundle bad(annotated("pci:3b:02=net1"));
+    HookResult r = w.hook(bad);
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.stderr_text, R"(["pci:3b:02"]: selector "pci:3b:02": expected pci:DOMAIN)"));
+    Bundle in_config(config_with(R"({"pci:0000:3b:02.0":{"name":"net1"}})"));
+    r = w.hook(in_config);
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.stderr_text, R"(linux.netDevices["pci:0000:3b:02.0"]: host name)"));
+    CHECK(contains(r.stderr_text, "selectors such as pci:... go in the annotation or the env"));
+}
