@@ -8,15 +8,17 @@
 #include "common/oci_model.hpp"
 #include "common/read_file.hpp"
 #include "hooks/device_move.hpp"
+#include "hooks/native_net_devices.hpp"
 #include "hooks/poststop.hpp"
 #include "netdev/records.hpp"
 #include "netdev/verify.hpp"
 
 namespace netdev {
-namespace {
 
-// runc says "creating" at createRuntime, crun "created" (RUNTIMES.md). In createContainer the
-// hook runs in the container's pid namespace, where state.pid is 1 (runc) or 0 (crun).
+// runc says "creating" at createRuntime, crun "created", youki >= 0.6 "creating" and youki
+// <= 0.5.7 "created", each with the init's host pid (RUNTIMES.md). In createContainer the hook
+// runs in the container's pid namespace, where state.pid is 1 (runc) or 0 (crun), or absent
+// (youki). Poststop is "stopped", youki's with a stale pid.
 Stage stage_from_state(const OciState& st) {
     if (st.status == "creating" || st.status == "created")
         return st.pid.value_or(0) > 1 ? Stage::create_runtime : Stage::create_container;
@@ -25,8 +27,6 @@ Stage stage_from_state(const OciState& st) {
                     "state.status: \"" + st.status +
                         "\" does not tell the stage; pass it as an argument (createRuntime)");
 }
-
-}  // namespace
 
 void run_hook(const CliOptions& options, int state_fd) {
     OciState st = parse_state(read_fd_bounded(state_fd, kMaxStateBytes, "state on stdin"));
@@ -53,6 +53,7 @@ void run_hook(const CliOptions& options, int state_fd) {
         NetlinkSocket sock =
             NetlinkSocket::open_in(Netns::open_path("/proc/self/ns/net", "container netns"));
         verify_devices_present(sock, cfg.devices);
+        verify_runtime_moved(sock, st.id, StateDir(options.state_dir));
         return;
     }
     DeviceRequestSet request = request_from_config(cfg, st);
@@ -63,6 +64,7 @@ void run_hook(const CliOptions& options, int state_fd) {
     validate_container_id(st.id);  // names its record file
     Netns target = open_config_target(cfg, st);
     StateDir dir(options.state_dir);
+    if (leave_to_runtime(cfg, st, target, dir)) return;
     run_pipeline({request, policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root});
 }
 

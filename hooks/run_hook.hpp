@@ -5,6 +5,11 @@
 
 namespace netdev {
 
+struct OciState;
+// The stage a hook called without one is at, from the state's status and pid; throws
+// HookError(invalid_input) when they do not tell.
+Stage stage_from_state(const OciState& st);
+
 // Each command after argument parsing. They throw HookError and return normally on success.
 // The hook: state from `state_fd`, then config.json, then the stage's work.
 void run_hook(const CliOptions& options, int state_fd);

@@ -11,7 +11,6 @@
 #include "common/logging.hpp"
 
 namespace netdev {
-namespace {
 
 // IFLA_NETNS_IMMUTABLE (K12), newer than the uapi headers we build with.
 constexpr std::uint16_t kIflaNetnsImmutable = 67;
@@ -26,6 +25,8 @@ std::string mac_text(const std::vector<std::uint8_t>& mac) {
     }
     return s;
 }
+
+namespace {
 
 struct NestedStrings {
     std::uint16_t type;

@@ -31,6 +31,9 @@ struct LinkInfo {
     const std::vector<std::uint8_t>& identity() const noexcept;
 };
 
+// "02:00:5e:10:00:01", for logs and messages.
+std::string mac_text(const std::vector<std::uint8_t>& mac);
+
 // Decodes an RTM_NEWLINK message.
 LinkInfo parse_link(const nlmsghdr& nlh);
 

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/ifname.hpp"
 #include "common/logging.hpp"
+#include "netdev/allow_ipv6.hpp"
 
 namespace netdev {
 namespace {
@@ -57,6 +58,7 @@ MovedDevice move_one(JournalEntry& j, NetnsEnd host, NetnsEnd container) {
     if (!moved)
         throw HookError(ExitCode::failed_restored,
                         "moved but not found in " + container.netns.label());
+    allow_ipv6_for_addresses(container.netns, moved->name, j.addresses);
     restore_addresses(container.sock, moved->index, link.name, moved->name, j.addresses);
     // runtime-spec "Network Devices": the runtime MUST set the device up.
     set_link_up(container.sock, *moved, true);

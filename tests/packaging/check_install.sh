@@ -12,6 +12,7 @@ check() { if eval "$2"; then echo "ok   $1"; passed=$((passed+1)); else echo "FA
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 hooksd=$tmp/prefix/share/containers/oci/hooks.d
 check "install: binary in bin" '[ -x "$tmp/prefix/bin/oci-netdev-hook" ]'
+check "install: oci-netdev-runtime beside it" '[ -x "$tmp/prefix/bin/oci-netdev-runtime" ]'
 check "install: three hooks.d files" '[ "$(ls "$hooksd"/*.json | wc -l)" = 3 ]'
 check "install: hooks.d paths match the prefix" \
   '! grep -h "\"path\"" "$hooksd"/*.json | grep -v "\"$tmp/prefix/bin/oci-netdev-hook\""'
@@ -25,6 +26,7 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then
   dpkg-deb --fsys-tarfile "$deb" |
     tar -xO ./usr/share/containers/oci/hooks.d/50-oci-netdev-hook-createRuntime.json > "$tmp/hook.json"
   check "deb: /usr/bin/oci-netdev-hook" 'grep -q " ./usr/bin/oci-netdev-hook$" "$tmp/contents"'
+  check "deb: /usr/bin/oci-netdev-runtime" 'grep -q " ./usr/bin/oci-netdev-runtime$" "$tmp/contents"'
   check "deb: hooks.d in /usr/share/containers/oci/hooks.d naming /usr/bin" \
     'grep -q "\"/usr/bin/oci-netdev-hook\"" "$tmp/hook.json"'
   # Boost and libstdc++ are linked in (NETDEV_STATIC_RUNTIME); libmnl stays shared.
