@@ -1,6 +1,7 @@
 // poststop: give recorded devices back to the host as they were (opt-in), then forget them.
 #include <linux/if.h>
 
+#include "common/audit.hpp"
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "hooks/poststop.hpp"
@@ -61,10 +62,13 @@ void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
         NETDEV_LOG_DEVICE(d.host_name);
         try {
             SearchScope scope{ctr_end ? &*ctr_end : nullptr, true};
-            if (!return_home(original_of(d), d.addresses, {self, host_sock}, scope))
+            if (return_home(original_of(d), d.addresses, {self, host_sock}, scope))
+                audit(d.host_name, "returned", "poststop");
+            else
                 NETDEV_LOG(warning) << "not found anywhere: a virtual device (veth, macvlan) "
                                        "dies with its container netns";
         } catch (const HookError& e) {
+            audit(d.host_name, "failed", std::string("poststop: ") + e.what());
             problems += (problems.empty() ? "" : "; ") + d.host_name + ": " + e.what();
         }
     }

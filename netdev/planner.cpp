@@ -83,9 +83,7 @@ MovePlan plan_moves(const std::vector<ResolvedDevice>& devices, LinkLookup& cont
 
 MovePlan plan_moves(const std::vector<NetDeviceRequest>& requests, LinkLookup& host,
                     LinkLookup& container) {
-    std::vector<ResolvedDevice> devices;
-    for (const NetDeviceRequest& r : requests) devices.push_back(resolve(r, host, container));
-    return plan_moves(devices, container);
+    return plan_moves(resolve_all(requests, host, container), container);
 }
 
 }  // namespace netdev

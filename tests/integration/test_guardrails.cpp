@@ -170,3 +170,17 @@ TEST_CASE("lifting one guardrail does not lift another") {
     TestPolicy policy(R"({"allow": [{"devices": ["pv1"], "lift": ["uplink"]}]})");
     check_refused(w, "pv1", "port");
 }
+
+TEST_CASE("a container id too long for its record file is refused before the device moves") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    Bundle b(config_with(R"({"v0":{}})"));
+    std::string state = b.state(w.init.pid());
+    state.replace(state.find(b.id()), b.id().size(), std::string(250, 'a'));
+    HookResult r = run_hook_binary(w.host, state);
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.stderr_text, "is not a usable container id"));
+    CHECK(w.on_host("v0") == before);
+    CHECK(link_names(w.container).empty());
+}

@@ -74,3 +74,16 @@ TEST_CASE("move takes exactly one target and at least one device") {
     CHECK_THROWS_WITH_AS(parse({"move", "--pid", "4x", "eth1"}),
                          "--pid \"4x\": expected a process id", HookError);
 }
+
+TEST_CASE("--policy names the policy file for the hook, check and move") {
+    CHECK(parse({"--policy", "/etc/p.json", "createRuntime"}).policy_path == "/etc/p.json");
+    CHECK(parse({"check", "--policy=/p.json", "/bundle"}).policy_path == "/p.json");
+    CHECK(parse({}).policy_path.empty());  // then $OCI_NETDEV_HOOK_POLICY, then the default
+    try {
+        parse({"--policy="});
+        FAIL("no error");
+    } catch (const HookError& e) {
+        CHECK(e.code() == ExitCode::invalid_input);
+    }
+    CHECK(usage_text().find("--policy PATH") != std::string::npos);
+}
