@@ -52,3 +52,17 @@ TEST_CASE("arp_ignore=1 and accept_ra=0 set on the host device arrive with it in
     CHECK(sysctl(w.container, "ipv4", "c0", "arp_ignore") == "1");
     CHECK(sysctl(w.container, "ipv6", "c0", "accept_ra") == "0");
 }
+
+TEST_CASE("the hook carries arp_ignore=1 and accept_ra=0 with the device into the container") {
+    World w;
+    w.configured_veth("v0", 2);
+    w.host.sh(
+        "echo 1 > /proc/sys/net/ipv4/conf/v0/arp_ignore && "
+        "echo 0 > /proc/sys/net/ipv6/conf/v0/accept_ra");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    HookResult r = w.hook(b);
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(sysctl(w.container, "ipv4", "c0", "arp_ignore") == "1");
+    CHECK(sysctl(w.container, "ipv6", "c0", "accept_ra") == "0");
+    CHECK(sysctl(w.container, "ipv4", "c0", "arp_announce") == "0");  // untouched: a default
+}
