@@ -9,6 +9,8 @@
 namespace netdev {
 namespace {
 
+constexpr std::size_t kMaxAltnameBytes = 127;  // ALTIFNAMSIZ - 1
+
 [[noreturn]] void bad(std::string_view text, const std::string& expected) {
     throw HookError(ExitCode::invalid_input,
                     "selector \"" + std::string(text) + "\": expected " + expected);
@@ -60,8 +62,12 @@ void parse_vf(std::string_view text, std::string_view value, DeviceSelector& sel
     std::string_view num = value.substr(slash + 1);
     auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), sel.vf);
     if (num.empty() || ec != std::errc() || end != num.data() + num.size()) bad(text, expected);
-    if (auto why = ifname_problem(sel.pf))
-        bad(text, expected + " (PF \"" + sel.pf + "\" " + *why + ")");
+    // The PF may be named by an altname: up to 127 bytes (KERNEL-FACTS K15).
+    std::string_view pf = sel.pf;
+    auto why = pf.size() > kMaxIfnameBytes ? std::nullopt : ifname_problem(pf);
+    if (pf.size() > kMaxAltnameBytes)
+        why = "longer than " + std::to_string(kMaxAltnameBytes) + " bytes";
+    if (why) bad(text, expected + " (PF \"" + sel.pf + "\" " + *why + ")");
 }
 
 }  // namespace

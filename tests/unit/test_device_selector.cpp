@@ -32,6 +32,8 @@ TEST_CASE("vf: takes the PF's name and the VF number") {
     CHECK(s.kind == DeviceSelector::Kind::vf);
     CHECK(s.pf == "ens5f0");
     CHECK(s.vf == 3);
+    // An altname names the PF too, up to 127 bytes (K15).
+    CHECK(parse_selector("vf:uplink-port-0-of-nic-a/12").pf == "uplink-port-0-of-nic-a");
 }
 
 TEST_CASE("malformed selectors are refused as invalid input, naming the selector") {
@@ -50,6 +52,7 @@ TEST_CASE("malformed selectors are refused as invalid input, naming the selector
              {"vf:ens5f0", "vf:PF/N"},
              {"vf:ens5f0/x", "vf:PF/N"},
              {"vf:/3", "vf:PF/N"},
+             {"vf:a b/3", "whitespace"},
              {"usb:1-2", "a device name, or a selector pci:, mac: or vf:"},
              {"eth0:1", "a device name, or a selector"},
          }) {
