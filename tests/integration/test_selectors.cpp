@@ -183,3 +183,30 @@ TEST_CASE(
     CHECK(contains(r.stderr_text, R"(linux.netDevices["pci:0000:3b:02.0"]: host name)"));
     CHECK(contains(r.stderr_text, "selectors such as pci:... go in the annotation or the env"));
 }
+
+TEST_CASE("move and check take selectors too") {
+    World w;
+    TestPolicy policy(kAllowAll);
+    SysfsFixture sysfs;
+    w.veth("pf0");
+    w.configured_veth("vf0", 2);
+    w.configured_veth("v1", 3);
+    w.host.sh("ip link set v1 address 02:42:ac:11:00:05");
+    Bundle b(annotated("vf:pf0/0=net1"));
+    std::string state_file = (b.dir() / "state.json").string();
+    w.host.sh("printf '%s' '" + b.state(w.init.pid()) + "' > " + state_file);
+    HookResult dry = run_hook_binary(
+        w.host, "", {"check", "--sysfs-root", sysfs.root.string(), "--state", state_file});
+    CHECK_MESSAGE(dry.exit_code == 0, dry.stderr_text);
+    CHECK(contains(dry.stdout_text, "vf:pf0/0 -> net1"));        // the request
+    CHECK(contains(dry.stdout_text, "vf0: allowed by policy"));  // resolved
+    CHECK(contains(dry.stdout_text, "vf0 (ifindex "));
+    CHECK(link_names(w.container).empty());
+
+    HookResult r =
+        run_hook_binary(w.host, "",
+                        {"move", "--sysfs-root", sysfs.root.string(), "--pid",
+                         std::to_string(w.init.pid()), "vf:pf0/0=net1", "mac:02:42:ac:11:00:05"});
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(link_names(w.container) == std::vector<std::string>{"net1", "v1"});
+}
