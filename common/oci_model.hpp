@@ -31,6 +31,9 @@ using Annotations = std::map<std::string, std::string, std::less<>>;
 struct NetDeviceRequest {
     std::string host_name;       // the entry key
     std::string container_name;  // "name", or the host name when absent or empty
+    // As asked, when resolve found the device under another name: a selector
+    // (common/device_selector.hpp) or an altname; host_name is then the kernel's name.
+    std::string requested = {};
 };
 
 struct OciState {

@@ -119,6 +119,9 @@ CliOptions parse_cli(int argc, const char* const* argv) {
         } else if (r.option("--policy", value)) {
             if (value.empty()) usage_error("--policy: empty path");
             opts.policy_path = value;
+        } else if (r.option("--sysfs-root", value)) {
+            if (value.empty()) usage_error("--sysfs-root: empty path");
+            opts.sysfs_root = value;
         } else if (r.option("--state-dir", value)) {
             opts.state_dir = value;
         } else if (r.option("--state", value)) {
@@ -186,6 +189,9 @@ Options:
   --restore          poststop: give the devices back to the host
   --state-dir DIR    records and locks (default /run/oci-netdev-hook, or
                      $OCI_NETDEV_HOOK_STATE_DIR)
+  --sysfs-root DIR   read sysfs for pci: and vf: selectors under DIR instead
+                     of /sys (a test aid: a fixture tree for machines
+                     without SR-IOV NICs)
   --help             this text
   --version          the version
 

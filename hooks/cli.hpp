@@ -32,6 +32,7 @@ struct CliOptions {
     std::string state_dir;             // records and locks
     std::string policy_path;           // --policy; empty: $OCI_NETDEV_HOOK_POLICY or default
     bool restore = false;              // poststop: give the devices back
+    std::string sysfs_root = "/sys";   // where selectors read sysfs; a test aid
 };
 
 // Throws HookError(invalid_input) naming the bad argument.

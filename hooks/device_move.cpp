@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/audit.hpp"
+#include "common/device_selector.hpp"
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "hooks/device_locks.hpp"
@@ -23,14 +24,18 @@ class UnknownNetns final : public LinkLookup {
     std::string label_ = "the container netns (unknown)";
 };
 
-DeviceRecord record_of(const MovedDevice& m) {
-    return {m.host_link.name, m.host_link.index, m.host_link.identity(), m.host_link.up(),
-            m.host_link.mtu,  m.addresses,       m.container_name,       m.container_index};
+DeviceRecord record_of(const MovedDevice& m, const MovePlan& plan) {
+    DeviceRecord r{m.host_link.name, m.host_link.index, m.host_link.identity(), m.host_link.up(),
+                   m.host_link.mtu,  m.addresses,       m.container_name,       m.container_index};
+    for (const DeviceMove& planned : plan.moves)
+        if (planned.host_link.index == m.host_link.index) r.requested = planned.request.requested;
+    return r;
 }
 
 // Commit: adds the moved devices to the container's record; a record left by an earlier
 // container with the same id (another netns) is replaced.
-void save_record(const PipelineRun& run, const std::vector<MovedDevice>& moved) {
+void save_record(const PipelineRun& run, const MovePlan& plan,
+                 const std::vector<MovedDevice>& moved) {
     const StateDir& dir = *run.state_dir;
     const std::string file = run.record_id + ".json";
     ContainerRecord rec;
@@ -44,7 +49,7 @@ void save_record(const PipelineRun& run, const std::vector<MovedDevice>& moved) 
     for (const MovedDevice& m : moved) {
         std::erase_if(rec.devices,
                       [&](const DeviceRecord& d) { return d.host_name == m.host_link.name; });
-        rec.devices.push_back(record_of(m));
+        rec.devices.push_back(record_of(m, plan));
     }
     dir.write_file(file, record_to_json(rec));
 }
@@ -69,8 +74,9 @@ void audit_decisions(const std::vector<Decision>& decisions) {
 // The two netns the pipeline looks into, each with one socket opened once.
 class Ends {
   public:
-    explicit Ends(const Netns* target)
-        : host_sock(NetlinkSocket::open_in(self)), host_dir(host_sock) {
+    // The host's directory resolves selectors, reading sysfs under `sysfs_root`.
+    Ends(const Netns* target, const std::string& sysfs_root)
+        : host_sock(NetlinkSocket::open_in(self)), host_dir(host_sock, sysfs_root) {
         if (!target) return;
         refuse_own_netns(self, *target);
         target_sock.emplace(NetlinkSocket::open_in(*target));
@@ -99,7 +105,7 @@ std::vector<MovedDevice> act(const PipelineRun& run, const MovePlan& plan, Netns
                              NetnsEnd container, const std::vector<Decision>& decisions) {
     CommitStep commit;
     if (!run.record_id.empty() && !plan.moves.empty())
-        commit = [&](const std::vector<MovedDevice>& moved) { save_record(run, moved); };
+        commit = [&](const std::vector<MovedDevice>& moved) { save_record(run, plan, moved); };
     try {
         std::vector<MovedDevice> moved = execute_plan(plan, host, container, commit);
         for (const MovedDevice& m : moved) {
@@ -140,6 +146,15 @@ DeviceRequestSet request_from_config(const OciConfig& cfg, const OciState& st) {
 void validate_request(const DeviceRequestSet& request, const Policy& policy) {
     // Before any socket, lock or fd: 1100 names must not exhaust the hook's descriptors.
     check_device_limit(request.devices.size(), policy.max_devices, request.source_label);
+    if (request.source == RequestSource::config)
+        for (const NetDeviceRequest& r : request.devices)
+            if (is_selector(r.host_name))
+                throw HookError(ExitCode::invalid_input,
+                                request.source_label + "[\"" + r.host_name + "\"]: host name \"" +
+                                    r.host_name +
+                                    "\" contains ':' (linux.netDevices keys are names, native "
+                                    "runtimes read them too; selectors such as pci:... go in the "
+                                    "annotation or the env)");
     validate_requests(request.devices, request.source_label);
 }
 
@@ -147,7 +162,7 @@ PipelineResult run_pipeline(const PipelineRun& run) {
     const DeviceRequestSet& req = run.request;
     const bool dry_run = run.state_dir == nullptr;
     validate_request(req, run.policy);
-    Ends ends(run.target);
+    Ends ends(run.target, run.sysfs_root);
     LinkLookup& container = ends.container();
 
     // Resolve and lock (a dry run takes no locks: it must not wait for or delay a hook).

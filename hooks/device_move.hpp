@@ -16,6 +16,7 @@
 #include "common/state_dir.hpp"
 #include "hooks/authorize.hpp"
 #include "netdev/mover.hpp"
+#include "netdev/selector.hpp"
 
 namespace netdev {
 
@@ -45,6 +46,7 @@ struct PipelineRun {
     const StateDir* state_dir = nullptr;  // nullptr: dry run, no locks, nothing changed
     std::string record_id;                // container id to record under; empty: no record
     std::string target_path;              // the config's netns path, kept in the record
+    std::string sysfs_root = kSysfsRoot;  // where selectors read sysfs (--sysfs-root: tests)
 };
 
 struct PipelineResult {

@@ -23,7 +23,8 @@ void run_move(const CliOptions& options) {
     Netns target =
         options.pid ? Netns::open_pid(*options.pid) : Netns::open_path(options.netns_path);
     StateDir dir(options.state_dir);
-    for (const MovedDevice& d : run_pipeline({request, policy, &target, &dir, "", ""}).moved)
+    for (const MovedDevice& d :
+         run_pipeline({request, policy, &target, &dir, "", "", options.sysfs_root}).moved)
         std::cout << d.host_link.name << " -> " << d.container_name << " (" << d.addresses.size()
                   << " address(es))\n";
 }

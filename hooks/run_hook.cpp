@@ -67,7 +67,7 @@ void run_hook(const CliOptions& options, int state_fd) {
     Netns target = open_config_target(cfg, st);
     StateDir dir(options.state_dir);
     if (leave_to_runtime(cfg, st, target, dir)) return;
-    run_pipeline({request, policy, &target, &dir, st.id, cfg.netns.path});
+    run_pipeline({request, policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root});
 }
 
 void run_status(const CliOptions& options, std::ostream& out) {

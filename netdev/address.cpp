@@ -83,7 +83,6 @@ struct AddressParse {
 int parse_address_attr(const nlattr* attr, void* data) {
     auto& p = *static_cast<AddressParse*>(data);
     std::uint16_t type = mnl_attr_get_type(attr);
-    const auto* b = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
     std::size_t len = mnl_attr_get_payload_len(attr);
     std::size_t want = expected_len(type, p.rec.family);
     bool bad_label =
@@ -98,21 +97,12 @@ int parse_address_attr(const nlattr* attr, void* data) {
     else if (type == IFA_LABEL)
         p.rec.label = mnl_attr_get_str(attr);
     else if (is_replayed(type))
-        p.rec.replayed.push_back({type, std::vector<std::uint8_t>(b, b + len)});
+        p.rec.replayed.push_back(raw_attribute(attr));
     return MNL_CB_OK;
 }
 
-std::string ip_text(std::uint8_t family, const std::vector<std::uint8_t>& data) {
-    char buf[INET6_ADDRSTRLEN] = "?";
-    if ((family == AF_INET && data.size() == 4) || (family == AF_INET6 && data.size() == 16))
-        inet_ntop(family, data.data(), buf, sizeof buf);
-    return buf;
-}
-
 const AddressAttribute* find_attr(const AddressRecord& a, std::uint16_t type) {
-    for (const auto& attr : a.replayed)
-        if (attr.type == type) return &attr;
-    return nullptr;
+    return find_raw(a.replayed, type);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "common/ifname.hpp"
 #include "common/logging.hpp"
 #include "netdev/allow_ipv6.hpp"
+#include "netdev/device_settings.hpp"
 
 namespace netdev {
 namespace {
@@ -49,6 +50,8 @@ MovedDevice move_one(JournalEntry& j, NetnsEnd host, NetnsEnd container) {
     const std::string& wanted = j.move.request.container_name;
     // K1: link-down deletes IPv6 addresses, so the snapshot comes first.
     j.addresses = snapshot(host.sock, link);
+    // K13: the move resets per-device settings to the container's defaults.
+    std::vector<DeviceSetting> settings = changed_settings(host.netns, link.name);
     j.touched = true;
     if (link.up()) set_link_up(host.sock, link, false);
     move_link(host.sock, link, container.netns.fd(), container.netns.label(), wanted);
@@ -58,6 +61,7 @@ MovedDevice move_one(JournalEntry& j, NetnsEnd host, NetnsEnd container) {
     if (!moved)
         throw HookError(ExitCode::failed_restored,
                         "moved but not found in " + container.netns.label());
+    apply_settings(container.netns, moved->name, settings);
     allow_ipv6_for_addresses(container.netns, moved->name, j.addresses);
     restore_addresses(container.sock, moved->index, link.name, moved->name, j.addresses);
     // runtime-spec "Network Devices": the runtime MUST set the device up.

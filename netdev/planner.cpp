@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/device_selector.hpp"
 #include "common/error.hpp"
 #include "common/ifname.hpp"
 #include "common/logging.hpp"
@@ -34,10 +35,17 @@ void validate_requests(const std::vector<NetDeviceRequest>& requests, const std:
     std::set<std::string> targets;
     for (const NetDeviceRequest& r : requests) {
         std::string entry = source + "[\"" + r.host_name + "\"]";
-        if (auto why = host_ifname_problem(r.host_name))
+        if (is_selector(r.host_name)) {
+            try {
+                parse_selector(r.host_name);  // resolved later, once (netdev/selector.hpp)
+            } catch (const HookError& e) {
+                throw e.prefixed(entry);
+            }
+            if (r.container_name == r.host_name) continue;  // its host name, known once resolved
+        } else if (auto why = host_ifname_problem(r.host_name))
             throw HookError(ExitCode::invalid_input,
                             entry + ": host name \"" + r.host_name + "\" " + *why);
-        if (is_name_template(r.host_name))
+        else if (is_name_template(r.host_name))
             throw HookError(ExitCode::invalid_input,
                             entry + ": a host device name cannot be a template");
         if (auto why = ifname_problem(r.container_name))
@@ -64,8 +72,9 @@ MovePlan plan_moves(const std::vector<ResolvedDevice>& devices, LinkLookup& cont
         }
         const LinkInfo& link = *d.host_link;
         if (!indexes.insert(link.index).second)
-            refuse(r.host_name, "names the same device (ifindex " + std::to_string(link.index) +
-                                    ") as another entry");
+            refuse(r.requested.empty() ? r.host_name : r.requested,
+                   "names the same device (ifindex " + std::to_string(link.index) +
+                       ") as another entry");
         plan.moves.push_back({r, link});
         check_name_free(plan.moves.back(), container);
     }

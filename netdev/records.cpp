@@ -109,6 +109,7 @@ std::string record_to_json(const ContainerRecord& rec) {
         o["addresses"] = std::move(addrs);
         o["container_name"] = d.container_name;
         o["container_index"] = d.container_index;
+        if (!d.requested.empty()) o["requested"] = d.requested;
         devices.emplace_back(std::move(o));
     }
     json::object root(sp);
@@ -142,6 +143,8 @@ ContainerRecord record_from_json(const std::string& text, const std::string& wha
                 r.addresses.push_back(address_from(a.as_object()));
             r.container_name = json::value_to<std::string>(d.at("container_name"));
             r.container_index = json::value_to<int>(d.at("container_index"));
+            if (const json::value* req = d.if_contains("requested"))
+                r.requested = json::value_to<std::string>(*req);
             rec.devices.push_back(std::move(r));
         }
         return rec;
@@ -156,9 +159,10 @@ std::string describe_record(const ContainerRecord& rec) {
         (rec.netns_path.empty() ? "inode " + std::to_string(rec.netns.ino) : rec.netns_path) +
         ")\n";
     for (const DeviceRecord& d : rec.devices) {
-        s += "  " + d.host_name + " (ifindex " + std::to_string(d.host_index) + ", mac " +
-             hex(d.mac) + ", " + (d.was_up ? "up" : "down") + ", mtu " + std::to_string(d.mtu) +
-             ") -> " + d.container_name + "\n";
+        s += "  " + d.host_name + (d.requested.empty() ? "" : " [" + d.requested + "]") +
+             " (ifindex " + std::to_string(d.host_index) + ", mac " + hex(d.mac) + ", " +
+             (d.was_up ? "up" : "down") + ", mtu " + std::to_string(d.mtu) + ") -> " +
+             d.container_name + "\n";
         for (const AddressRecord& a : d.addresses) s += "      " + a.describe() + "\n";
     }
     return s;

@@ -18,6 +18,7 @@ struct DeviceRecord {
     std::vector<AddressRecord> addresses;
     std::string container_name;  // final, after %d
     int container_index = 0;
+    std::string requested = {};  // the selector or altname it was asked by; empty: host_name
 };
 
 struct ContainerRecord {

@@ -24,7 +24,8 @@ struct ResolvedDevice {
     bool already_moved = false;         // not on the host, and its name is in the container
 };
 
-// The one place that turns a request into a link (selectors plug in here).
+// The one place that turns a request into a link. A selector or an altname (found by
+// host.find) is replaced by the kernel name, kept in request.requested.
 ResolvedDevice resolve(const NetDeviceRequest& request, LinkLookup& host, LinkLookup& container);
 
 // resolve() of each request, in order.

@@ -1,5 +1,6 @@
 #include "netdev/verify.hpp"
 
+#include "common/device_selector.hpp"
 #include "common/error.hpp"
 #include "common/ifname.hpp"
 #include "common/logging.hpp"
@@ -9,7 +10,7 @@ namespace netdev {
 
 void verify_devices_present(NetlinkSocket& sock, const std::vector<NetDeviceRequest>& requests) {
     for (const NetDeviceRequest& r : requests) {
-        if (is_name_template(r.container_name)) {
+        if (is_name_template(r.container_name) || is_selector(r.container_name)) {
             NETDEV_LOG(info) << r.host_name << ": template " << r.container_name
                              << " cannot be checked by name";
             continue;
