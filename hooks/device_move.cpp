@@ -4,7 +4,8 @@
 #include <set>
 
 #include "common/error.hpp"
-#include "netdev/records.hpp"
+#include "hooks/give_back.hpp"
+#include "netdev/journal.hpp"
 #include "netdev/rtnl_directory.hpp"
 
 namespace netdev {
@@ -19,29 +20,19 @@ std::vector<UniqueFd> lock_devices(const StateDir& dir, const std::vector<NetDev
     return locks;
 }
 
-DeviceRecord record_of(const MovedDevice& m) {
-    return {m.host_link.name, m.host_link.index, m.host_link.identity(), m.host_link.up(),
-            m.host_link.mtu,  m.addresses,       m.container_name,       m.container_index};
-}
-
-// Adds the moved devices to the container's record; a record left by an earlier container
-// with the same id (another netns) is replaced.
-void save_record(const MoveRequest& req, const std::vector<MovedDevice>& moved) {
-    const std::string file = req.record_id + ".json";
-    ContainerRecord rec;
-    if (auto old = req.state_dir.read_file(file)) {
-        rec = record_from_json(*old, req.state_dir.path() + "/" + file);
-        if (!(rec.netns == req.target.id())) rec.devices.clear();
-    }
-    rec.id = req.record_id;
-    rec.netns = req.target.id();
-    rec.netns_path = req.target_path;
-    for (const MovedDevice& m : moved) {
-        std::erase_if(rec.devices,
-                      [&](const DeviceRecord& d) { return d.host_name == m.host_link.name; });
-        rec.devices.push_back(record_of(m));
-    }
-    req.state_dir.write_file(file, record_to_json(rec));
+// The write-ahead record of this run, after settling what an earlier run left; the target
+// netns pinned in the state dir when restore is on.
+std::optional<Journal> open_journal(const MoveRequest& req) {
+    if (req.record_id.empty()) return std::nullopt;
+    ContainerRecord header;
+    header.id = req.record_id;
+    header.bundle = req.bundle;
+    header.netns = req.target.id();
+    header.netns_path = req.target_path;
+    std::optional<Journal> j;
+    j.emplace(req.state_dir, std::move(header), req.pin ? &req.target : nullptr);
+    settle_earlier_run(*j, req.target, req.state_dir);
+    return j;
 }
 
 }  // namespace
@@ -69,11 +60,16 @@ std::vector<MovedDevice> move_devices_into(const MoveRequest& req) {
     NetlinkSocket host_sock = NetlinkSocket::open_in(self);
     NetlinkSocket target_sock = NetlinkSocket::open_in(req.target);
     RtnlDirectory host_dir(host_sock), target_dir(target_sock);
-    MovePlan plan = plan_moves(req.devices, host_dir, target_dir);
-    CommitStep commit;
-    if (!req.record_id.empty() && !plan.moves.empty())
-        commit = [&](const std::vector<MovedDevice>& moved) { save_record(req, moved); };
-    return execute_plan(plan, {self, host_sock}, {req.target, target_sock}, commit);
+    std::optional<Journal> journal = open_journal(req);
+    MovedEvidence evidence;
+    if (journal)
+        evidence = [&](const NetDeviceRequest& r, const LinkInfo& l) {
+            return journal->moved_here(r, l);
+        };
+    MovePlan plan = plan_moves(req.devices, host_dir, target_dir, evidence);
+    if (plan.moves.empty()) return {};
+    return execute_plan(plan, {self, host_sock}, {req.target, target_sock},
+                        journal ? &*journal : nullptr);
 }
 
 }  // namespace netdev

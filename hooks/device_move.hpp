@@ -24,11 +24,14 @@ struct MoveRequest {
     const StateDir& state_dir;  // locks, records
     std::string record_id;      // container id to record under; empty: no record
     std::string target_path;    // the config's netns path, kept in the record
+    std::string bundle;         // with record_id, names the record (record_file_name)
+    bool pin = false;           // keep the target netns alive until poststop (restore on)
 };
 
 // Locks the host devices (one lock each, so two hooks wanting one device serialise and the
 // loser finds it gone instead of disturbing it), plans (every pre-check) and moves them from
-// this process's netns into the target; the record is written before success is declared.
+// this process's netns into the target; the write-ahead record is written before the first
+// change and completed step by step (journal.hpp).
 std::vector<MovedDevice> move_devices_into(const MoveRequest& req);
 
 }  // namespace netdev

@@ -20,8 +20,8 @@ void run_move(const CliOptions& options) {
     Netns target =
         options.pid ? Netns::open_pid(*options.pid) : Netns::open_path(options.netns_path);
     StateDir dir(options.state_dir);
-    for (const MovedDevice& d : move_devices_into({requests, target, dir, "", ""}))
-        std::cout << d.host_link.name << " -> " << d.container_name << " (" << d.addresses.size()
+    for (const MovedDevice& d : move_devices_into({requests, target, dir, "", "", "", false}))
+        std::cout << d.host.name << " -> " << d.container_name << " (" << d.host.addresses.size()
                   << " address(es))\n";
 }
 

@@ -8,7 +8,7 @@
 #include "common/read_file.hpp"
 #include "hooks/device_move.hpp"
 #include "hooks/poststop.hpp"
-#include "netdev/records.hpp"
+#include "netdev/journal.hpp"
 #include "netdev/verify.hpp"
 
 namespace netdev {
@@ -25,6 +25,12 @@ Stage stage_from_state(const OciState& st) {
                         "\" does not tell the stage; pass it as an argument (createRuntime)");
 }
 
+// --restore, or the annotation oci-netdev-hook.restore=true.
+bool restore_on(const CliOptions& options, const Annotations& annotations) {
+    auto ann = annotations.find(kRestoreAnnotation);
+    return options.restore || (ann != annotations.end() && ann->second == "true");
+}
+
 }  // namespace
 
 void run_hook(const CliOptions& options, int state_fd) {
@@ -34,9 +40,7 @@ void run_hook(const CliOptions& options, int state_fd) {
     NETDEV_LOG(debug) << "container " << st.id << ", status " << st.status << ", stage "
                       << stage_name(stage);
     if (stage == Stage::poststop) {
-        auto ann = st.annotations.find(std::string(kRestoreAnnotation));
-        bool restore = options.restore || (ann != st.annotations.end() && ann->second == "true");
-        run_poststop(st, restore, StateDir(options.state_dir));
+        run_poststop(st, restore_on(options, st.annotations), StateDir(options.state_dir));
         return;
     }
 
@@ -56,25 +60,26 @@ void run_hook(const CliOptions& options, int state_fd) {
     }
     validate_container_id(st.id);  // names its record file
     Netns target = open_config_target(cfg, st);
-    move_devices_into({cfg.devices, target, StateDir(options.state_dir), st.id, cfg.netns.path});
+    StateDir dir(options.state_dir);
+    // With restore on, the netns is pinned so that a veth in it outlives the container.
+    bool pin = restore_on(options, st.annotations) || restore_on(options, cfg.annotations);
+    move_devices_into({cfg.devices, target, dir, st.id, cfg.netns.path, st.bundle, pin});
 }
 
 void run_status(const CliOptions& options, std::ostream& out) {
     StateDir dir(options.state_dir);
-    std::vector<std::string> files;
-    if (options.container_id.empty()) {
-        files = dir.list(".json");
-    } else {
-        validate_container_id(options.container_id);
-        files.push_back(options.container_id + ".json");
+    const std::string& id = options.container_id;
+    if (!id.empty()) validate_container_id(id);
+    bool any = false;
+    for (const std::string& f : dir.list(kRecordSuffix)) {
+        if (!id.empty() && !record_file_may_be_of(f, id)) continue;
+        std::optional<ContainerRecord> rec = read_record(dir, f);
+        if (!rec || (!id.empty() && rec->id != id)) continue;
+        out << describe_record(*rec);
+        any = true;
     }
-    for (const std::string& f : files) {
-        std::optional<std::string> text = dir.read_file(f);
-        if (!text)
-            throw HookError(ExitCode::invalid_input, "no record for " + f.substr(0, f.size() - 5));
-        out << describe_record(record_from_json(*text, dir.path() + "/" + f));
-    }
-    if (files.empty()) out << "no devices recorded in " << dir.path() << "\n";
+    if (!id.empty() && !any) throw HookError(ExitCode::invalid_input, "no record for " + id);
+    if (!any) out << "no devices recorded in " << dir.path() << "\n";
 }
 
 }  // namespace netdev

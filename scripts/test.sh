@@ -10,7 +10,7 @@ bash scripts/install-deps.sh
 echo "== build and test (RelWithDebInfo)"
 bash scripts/build.sh build
 (cd build && ctest --output-on-failure)
-grep -h "^fault injection:" build/Testing/Temporary/LastTest.log || true
+grep -hE "^(fault injection|kill test):" build/Testing/Temporary/LastTest.log || true
 
 echo "== build and test (ASan + UBSan)"
 bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DNETDEV_SANITIZE=ON

@@ -1,9 +1,16 @@
-// Every netlink request of a 3-device run fails in turn (a fault injected at the socket seam);
-// each time, all three devices must be back on the host with names, addresses and admin
-// state as before.
+// Faults at every netlink request of a 3-device run: an error (rollback must bring all three
+// devices back on the host as they were), a second error during that rollback (exit 4, the
+// record kept, poststop finishes the job), and SIGKILL (what a runtime does when the hook
+// passes its timeout: poststop or `recover` must bring them back from the write-ahead record).
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <csignal>
+#include <filesystem>
 #include <iostream>
 
+#include "netdev/journal.hpp"
 #include "tests/integration/in_process.hpp"
 #include "tests/support/fault_transport.hpp"
 
@@ -13,13 +20,86 @@ using namespace netdev::test;
 namespace {
 
 void build_three(const World& w) {
-    w.configured_veth("v0", 2);  // up, IPv4 with broadcast, IPv6 with and without DAD
-    w.veth("v1");                // down, IPv4 only
-    w.host.sh("ip addr add 10.1.0.1/16 dev v1");
+    w.configured_veth("v0", 2);  // up, MTU 1400, IPv4 with broadcast, IPv6 with and without DAD
+    w.veth("v1");                // down, MTU 1280, IPv4 and IPv6
+    w.host.sh(
+        "ip link set v1 mtu 1280 && ip addr add 10.1.0.1/16 dev v1 && "
+        "ip -6 addr add 2001:db8:11::1/64 dev v1 nodad");
     w.veth("v2");  // up, peer address, IPv6 nodad
     w.host.sh(
         "ip addr add 198.51.100.1 peer 198.51.100.2/32 dev v2 && "
         "ip -6 addr add 2001:db8:22::1/64 dev v2 nodad && ip link set v2 up");
+}
+
+const std::vector<NetDeviceRequest> kThree{{"v0", "c0"}, {"v1", "c1"}, {"v2", "eth%d"}};
+
+std::vector<DeviceView> three_on_host(const World& w) {
+    return {w.on_host("v0"), w.on_host("v1"), w.on_host("v2")};
+}
+
+SocketFactory faulty(FaultPlan& plan) {
+    return [&plan](const Netns& ns) {
+        return NetlinkSocket(std::make_unique<FaultyTransport>(open_rtnl_transport(ns), plan),
+                             ns.label());
+    };
+}
+
+// A state dir of its own, so that `recover` (all records) sees only this run's.
+struct TempStateDir {
+    std::filesystem::path path;
+    TempStateDir() {
+        std::string tmpl = std::string(std::getenv("OCI_NETDEV_HOOK_STATE_DIR")) + "/run-XXXXXX";
+        if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+        path = tmpl;
+    }
+    ~TempStateDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+};
+
+// createRuntime as the hook runs it (write-ahead record, netns pinned for restore), in the
+// world's host netns, with `plan` injecting faults. Returns the error, if any.
+std::optional<HookError> recorded_move(const World& w, const Bundle& b, const StateDir& dir,
+                                       FaultPlan& plan) {
+    NetnsGuard in_host(w.host.netns());
+    Netns self = Netns::current();
+    Netns target = Netns::open_pid(w.init.pid());
+    try {
+        NetlinkSocket host_sock = faulty(plan)(self);
+        NetlinkSocket target_sock = faulty(plan)(target);
+        RtnlDirectory host_dir(host_sock), target_dir(target_sock);
+        MovePlan moves = plan_moves(kThree, host_dir, target_dir);
+        ContainerRecord header;
+        header.id = b.id();
+        header.bundle = b.dir().string();
+        header.netns = target.id();
+        Journal journal(dir, header, &target);
+        execute_plan(moves, {self, host_sock}, {target, target_sock}, &journal);
+    } catch (const HookError& e) {
+        return e;
+    }
+    return std::nullopt;
+}
+
+// The same in a forked child that SIGKILLs itself before request `kill_at`. True when the
+// child was killed, false when the run completed first.
+bool killed_move(const World& w, const Bundle& b, const std::string& dir, int kill_at) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        FaultPlan plan{kill_at};
+        plan.kill = true;
+        auto error = recorded_move(w, b, StateDir(dir), plan);
+        ::_exit(error ? 1 : 0);
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) return true;
+    REQUIRE_MESSAGE(WIFEXITED(status), "child status " << status);
+    REQUIRE(WEXITSTATUS(status) == 0);
+    return false;
 }
 
 }  // namespace
@@ -30,13 +110,9 @@ TEST_CASE("a fault at any netlink request of a 3-device run leaves all devices a
     for (int n = 1;; ++n) {
         World w;
         build_three(w);
-        std::vector<DeviceView> before{w.on_host("v0"), w.on_host("v1"), w.on_host("v2")};
+        std::vector<DeviceView> before = three_on_host(w);
         FaultPlan plan{n, errors[n % 4]};
-        auto error = move_in_process(
-            w, {{"v0", "c0"}, {"v1", "c1"}, {"v2", "eth%d"}}, {}, [&](const Netns& ns) {
-                return NetlinkSocket(
-                    std::make_unique<FaultyTransport>(open_rtnl_transport(ns), plan), ns.label());
-            });
+        auto error = move_in_process(w, kThree, {}, faulty(plan));
         if (!plan.fired) {  // past the last request: the run is complete
             CHECK_FALSE(error);
             CHECK(link_names(w.container) == std::vector<std::string>{"c0", "c1", "eth0"});
@@ -46,13 +122,73 @@ TEST_CASE("a fault at any netlink request of a 3-device run leaves all devices a
         CAPTURE(n);
         REQUIRE(error);
         CHECK(error->code() == ExitCode::failed_restored);
-        std::vector<DeviceView> after{w.on_host("v0"), w.on_host("v1"), w.on_host("v2")};
+        std::vector<DeviceView> after = three_on_host(w);
         CHECK(after == before);
         CHECK(link_names(w.container).empty());
         if (after == before && link_names(w.container).empty()) ++intact;
     }
     std::cout << "fault injection: " << injected << " faults injected, " << intact
               << " runs with every device intact\n";
-    CHECK(injected >= 20);
+    CHECK(injected >= 15);
     CHECK(intact == injected);
+}
+
+TEST_CASE("a second fault during rollback: exit 4, the record kept, poststop restores it all") {
+    World w;
+    build_three(w);
+    std::vector<DeviceView> before = three_on_host(w);
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    TempStateDir dir;
+    // Request 9 is v1's move (after 3 snapshots and v0's down, move, lookup, addresses, up);
+    // request 10 is the first of the rollback (v0 looked up on the host).
+    FaultPlan plan{9, EIO};
+    plan.fail_again_at = 11;
+    auto error = recorded_move(w, b, StateDir(dir.path), plan);
+    REQUIRE(error);
+    CHECK(error->code() == ExitCode::restore_incomplete);
+    CHECK(contains(error->what(), "NOT RESTORED"));
+    std::string file = record_file_name(b.id(), b.dir().string());
+    REQUIRE(std::filesystem::exists(dir.path / file));
+
+    HookResult r = run_hook_binary(w.host, b.state(0, "stopped"),
+                                   {"--state-dir", dir.path.string(), "poststop"});
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(three_on_host(w) == before);
+    CHECK(link_names(w.container).empty());
+    CHECK_FALSE(std::filesystem::exists(dir.path / file));
+}
+
+TEST_CASE("SIGKILL before any netlink request of a 3-device run: poststop or recover restores") {
+    int runs = 0, intact = 0;
+    for (const std::string way : {"poststop", "recover"}) {
+        for (int n = 1;; ++n) {
+            World w;
+            build_three(w);
+            std::vector<DeviceView> before = three_on_host(w);
+            Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+            TempStateDir dir;
+            CAPTURE(way);
+            CAPTURE(n);
+            bool killed = killed_move(w, b, dir.path.string(), n);
+            if (killed) ++runs;
+            w.init.stop();  // the runtime kills the container; the pin keeps its netns
+            std::vector<std::string> args{"--state-dir", dir.path.string(), way};
+            if (way == "poststop") args.insert(args.begin(), "--restore");
+            HookResult r = run_hook_binary(w.host, b.state(0, "stopped"), args);
+            if (!killed) {  // past the last request: a complete run, given back as well
+                CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+                CHECK(three_on_host(w) == before);
+                break;
+            }
+            CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+            std::vector<DeviceView> after = three_on_host(w);
+            CHECK(after == before);
+            bool no_records = std::filesystem::is_empty(dir.path);
+            CHECK(no_records);
+            if (r.exit_code == 0 && after == before && no_records) ++intact;
+        }
+    }
+    std::cout << "kill test: " << intact << "/" << runs << " runs intact\n";
+    CHECK(runs >= 30);
+    CHECK(intact == runs);
 }

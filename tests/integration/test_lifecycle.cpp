@@ -2,6 +2,7 @@
 // two hooks at once.
 #include <cstdlib>
 
+#include "netdev/records.hpp"
 #include "tests/integration/world.hpp"
 
 using namespace netdev::test;
@@ -13,7 +14,8 @@ std::string state_dir() {
 }
 
 bool record_exists(const Bundle& b) {
-    return std::filesystem::exists(state_dir() + "/" + b.id() + ".json");
+    return std::filesystem::exists(state_dir() + "/" +
+                                   netdev::record_file_name(b.id(), b.dir().string()));
 }
 
 // A world whose container netns is pre-created and given by path, so it outlives the
@@ -36,7 +38,8 @@ TEST_CASE("a successful move leaves a record that status prints") {
     REQUIRE(record_exists(b));
     HookResult st = run_hook_binary(w.host, "", {"status", b.id()});
     CHECK_MESSAGE(st.exit_code == 0, st.stderr_text);
-    CHECK(contains(st.stdout_text, "container " + b.id() + " (netns " + w.path + ")"));
+    CHECK(contains(st.stdout_text, "container " + b.id() + " (bundle " + b.dir().string() +
+                                       ", netns " + w.path + ")"));
     CHECK(contains(st.stdout_text, "v0 (ifindex "));
     CHECK(contains(st.stdout_text, ", up, mtu 1400) -> ctr0"));
     CHECK(contains(st.stdout_text, "192.0.2.1/24 brd 192.0.2.255 label v0"));

@@ -5,6 +5,7 @@
 #include <linux/rtnetlink.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -75,7 +76,20 @@ void TestNetns::sh(const std::string& command) const {
 
 ParkedProcess::ParkedProcess(const TestNetns& where)
     : pid_(spawn_in(where.netns(),
-                    [] { ::execl("/bin/sleep", "sleep", "3600", static_cast<char*>(nullptr)); })) {}
+                    [] { ::execl("/bin/sleep", "sleep", "3600", static_cast<char*>(nullptr)); })) {
+    // Until the child's setns() is done, /proc/PID/ns/net is this process's own netns (the
+    // machine's): a hook given this pid then would move test devices there.
+    std::string ns = "/proc/" + std::to_string(pid_) + "/ns/net";
+    for (;;) {
+        struct stat st {};
+        if (::stat(ns.c_str(), &st) == 0 && st.st_dev == where.netns().id().dev &&
+            st.st_ino == where.netns().id().ino)
+            return;
+        if (::waitpid(pid_, nullptr, WNOHANG) == pid_)
+            throw std::runtime_error("parked process died");
+        ::usleep(1000);
+    }
+}
 
 void ParkedProcess::stop() {
     if (pid_ <= 0) return;

@@ -41,6 +41,9 @@ TEST_CASE("bad arguments are refused with exit code 2, naming the argument") {
              {{"--log-file"}, "--log-file"},
              {{"--frobnicate"}, "--frobnicate"},
              {{"createRuntime", "extra"}, "extra"},
+             {{"--deadline", "0"}, "--deadline \"0\""},
+             {{"--deadline=soon"}, "soon"},
+             {{"recover", "a", "b"}, "\"b\""},
          }) {
         CAPTURE(row.named);
         try {
@@ -73,4 +76,13 @@ TEST_CASE("move takes exactly one target and at least one device") {
     CHECK_THROWS_AS(parse({"move", "--pid", "42"}), HookError);
     CHECK_THROWS_WITH_AS(parse({"move", "--pid", "4x", "eth1"}),
                          "--pid \"4x\": expected a process id", HookError);
+}
+
+TEST_CASE("recover takes an optional container id; the deadline defaults below hooks.d's 10 s") {
+    CliOptions a = parse({"recover"});
+    CHECK(a.command == Command::recover);
+    CHECK(a.container_id.empty());
+    CHECK(parse({"recover", "c1"}).container_id == "c1");
+    CHECK(parse({}).deadline_seconds == 8);
+    CHECK(parse({"--deadline", "2.5", "createRuntime"}).deadline_seconds == 2.5);
 }
