@@ -1,19 +1,24 @@
+// Debian's Boost.Log is built with the native syslog backend (libc syslog() to /dev/log),
+// but its headers name the implementation only when told so.
+#define BOOST_LOG_USE_NATIVE_SYSLOG
 #include "common/logging.hpp"
 
 #include <fcntl.h>
 
 #include <boost/core/null_deleter.hpp>
+#include <boost/date_time/posix_time/posix_time.hpp>
 #include <boost/log/attributes/clock.hpp>
 #include <boost/log/core.hpp>
 #include <boost/log/expressions.hpp>
 #include <boost/log/sinks/sync_frontend.hpp>
+#include <boost/log/sinks/syslog_backend.hpp>
 #include <boost/log/sinks/text_file_backend.hpp>
 #include <boost/log/sinks/text_ostream_backend.hpp>
-#include <boost/log/support/date_time.hpp>
 #include <boost/shared_ptr.hpp>
 #include <iostream>
 
 #include "common/error.hpp"
+#include "common/escape.hpp"
 #include "common/unique_fd.hpp"
 
 namespace netdev {
@@ -25,7 +30,55 @@ BOOST_LOG_ATTRIBUTE_KEYWORD(kw_device, "Device", std::string)
 BOOST_LOG_ATTRIBUTE_KEYWORD(kw_container, "ContainerId", std::string)
 BOOST_LOG_ATTRIBUTE_KEYWORD(kw_stage, "Stage", std::string)
 BOOST_LOG_ATTRIBUTE_KEYWORD(kw_final, "FinalError", bool)
+BOOST_LOG_ATTRIBUTE_KEYWORD(kw_audit, "Audit", bool)
 BOOST_LOG_ATTRIBUTE_KEYWORD(kw_time, "TimeStamp", boost::posix_time::ptime)
+
+std::string escaped(const logging::record_view& rec) {
+    auto msg = rec[expr::smessage];
+    return msg ? escape_control(*msg) : std::string();
+}
+
+template <typename Keyword>
+std::string escaped_attr(const logging::record_view& rec, Keyword kw) {
+    auto v = rec[kw];
+    return v ? escape_control(*v) : std::string();
+}
+
+void format_stderr(const logging::record_view& rec, logging::formatting_ostream& out) {
+    out << "oci-netdev-hook: " << rec[logging::trivial::severity];
+    if (auto d = rec[kw_device]) out << ": " << escape_control(*d);
+    out << ": " << escaped(rec);
+}
+
+void format_file(const logging::record_view& rec, logging::formatting_ostream& out) {
+    if (auto t = rec[kw_time]) out << boost::posix_time::to_iso_extended_string(*t) << " ";
+    out << rec[logging::trivial::severity] << " container=" << escaped_attr(rec, kw_container)
+        << " stage=" << escaped_attr(rec, kw_stage) << " device=" << escaped_attr(rec, kw_device)
+        << ": " << escaped(rec);
+}
+
+void add_syslog_sink() {
+    namespace sinks = logging::sinks;
+    // Native: libc's syslog() to /dev/log; without a listener the line is dropped silently.
+    auto backend = boost::make_shared<sinks::syslog_backend>(
+        logging::keywords::facility = sinks::syslog::daemon,
+        logging::keywords::use_impl = sinks::syslog::native,
+        logging::keywords::ident = "oci-netdev-hook");
+    sinks::syslog::custom_severity_mapping<LogSeverity> levels("Severity");
+    levels[LogSeverity::trace] = sinks::syslog::debug;
+    levels[LogSeverity::debug] = sinks::syslog::debug;
+    levels[LogSeverity::info] = sinks::syslog::info;
+    levels[LogSeverity::warning] = sinks::syslog::warning;
+    levels[LogSeverity::error] = sinks::syslog::error;
+    levels[LogSeverity::fatal] = sinks::syslog::critical;
+    backend->set_severity_mapper(levels);
+    auto sink = boost::make_shared<sinks::synchronous_sink<sinks::syslog_backend>>(backend);
+    sink->set_filter(expr::has_attr(kw_audit) || expr::has_attr(kw_final));
+    sink->set_formatter([](const logging::record_view& rec, logging::formatting_ostream& out) {
+        out << escaped(rec);
+    });
+    logging::core::get()->add_sink(sink);
+}
 
 void add_stderr_sink(LogSeverity level) {
     using backend_t = logging::sinks::text_ostream_backend;
@@ -33,11 +86,9 @@ void add_stderr_sink(LogSeverity level) {
     backend->add_stream(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
     backend->auto_flush(true);
     auto sink = boost::make_shared<logging::sinks::synchronous_sink<backend_t>>(backend);
-    sink->set_filter(logging::trivial::severity >= level && !expr::has_attr(kw_final));
-    sink->set_formatter(expr::stream
-                        << "oci-netdev-hook: " << logging::trivial::severity
-                        << expr::if_(expr::has_attr(kw_device))[expr::stream << ": " << kw_device]
-                        << ": " << expr::smessage);
+    sink->set_filter(logging::trivial::severity >= level && !expr::has_attr(kw_final) &&
+                     !expr::has_attr(kw_audit));
+    sink->set_formatter(&format_stderr);
     logging::core::get()->add_sink(sink);
 }
 
@@ -47,11 +98,9 @@ void add_file_sink(const std::string& path, LogSeverity level) {
                                                  logging::keywords::open_mode = std::ios::app);
     backend->auto_flush(true);
     auto sink = boost::make_shared<logging::sinks::synchronous_sink<backend_t>>(backend);
-    sink->set_filter(logging::trivial::severity >= level || expr::has_attr(kw_final));
-    sink->set_formatter(expr::stream << expr::format_date_time(kw_time, "%Y-%m-%dT%H:%M:%S.%f")
-                                     << " " << logging::trivial::severity
-                                     << " container=" << kw_container << " stage=" << kw_stage
-                                     << " device=" << kw_device << ": " << expr::smessage);
+    sink->set_filter(logging::trivial::severity >= level || expr::has_attr(kw_final) ||
+                     expr::has_attr(kw_audit));
+    sink->set_formatter(&format_file);
     logging::core::get()->add_sink(sink);
 }
 
@@ -72,6 +121,7 @@ void init_logging(const LogOptions& options) {
     auto core = logging::core::get();
     core->remove_all_sinks();
     add_stderr_sink(options.stderr_level);
+    if (options.syslog) add_syslog_sink();
     if (options.file.empty()) return;
     // Boost.Log opens the file lazily and would fail mid-run; find out now, naming the path.
     UniqueFd probe(::open(options.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
@@ -86,6 +136,14 @@ void set_log_context(const std::string& container_id, const std::string& stage) 
     core->add_global_attribute("ContainerId",
                                logging::attributes::constant<std::string>(container_id));
     core->add_global_attribute("Stage", logging::attributes::constant<std::string>(stage));
+}
+
+void log_audit(const std::string& line, bool warning) {
+    BOOST_LOG_SCOPED_THREAD_ATTR("Audit", logging::attributes::constant<bool>(true));
+    if (warning)
+        NETDEV_LOG(warning) << line;
+    else
+        NETDEV_LOG(info) << line;
 }
 
 void log_final_error(const std::string& line) {

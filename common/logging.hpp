@@ -1,6 +1,7 @@
 #pragma once
 // Boost.Log set-up: quiet stderr by default (runtimes show hook stderr only on failure), an
-// optional appending file with timestamp, container id, stage and device on every line.
+// optional appending file with timestamp, container id, stage and device on every line, and
+// the audit trail in the system log. Every sink escapes control characters.
 #include <boost/log/attributes/constant.hpp>
 #include <boost/log/attributes/scoped_attribute.hpp>
 #include <boost/log/trivial.hpp>
@@ -15,6 +16,9 @@ using LogSeverity = boost::log::trivial::severity_level;
 struct LogOptions {
     LogSeverity stderr_level = LogSeverity::warning;
     std::string file;  // empty: no file
+    // The audit trail and the final error to the system log (/dev/log). A missing /dev/log
+    // loses those lines, never the hook.
+    bool syslog = true;
 };
 
 std::optional<LogSeverity> parse_log_level(std::string_view text);
@@ -23,6 +27,9 @@ void init_logging(const LogOptions& options);
 void set_log_context(const std::string& container_id, const std::string& stage);
 // The final error line goes to stderr by main() itself; this puts it in the log file only.
 void log_final_error(const std::string& line);
+// An audit line (common/audit.hpp): to the system log and the log file, never to stderr,
+// where main() prints the one line that matters.
+void log_audit(const std::string& line, bool warning);
 
 }  // namespace netdev
 

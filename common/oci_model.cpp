@@ -1,63 +1,14 @@
 #include "common/oci_model.hpp"
 
 #include <boost/json.hpp>
+#include <initializer_list>
 
 #include "common/error.hpp"
+#include "common/json_fields.hpp"
 
 namespace netdev {
 namespace json = boost::json;
 namespace {
-
-[[noreturn]] void bad(const std::string& field, const std::string& problem) {
-    throw HookError(ExitCode::invalid_input, field + ": " + problem);
-}
-
-std::string excerpt(const json::value& v) {
-    std::string s = json::serialize(v);
-    return s.size() > 60 ? s.substr(0, 57) + "..." : s;
-}
-
-std::string kind_of(const json::value& v) {
-    switch (v.kind()) {
-        case json::kind::null:
-            return "null";
-        case json::kind::bool_:
-            return "a boolean";
-        case json::kind::string:
-            return "a string";
-        case json::kind::array:
-            return "an array";
-        case json::kind::object:
-            return "an object";
-        default:
-            return "a number";
-    }
-}
-
-[[noreturn]] void wrong_type(const std::string& field, const char* expected, const json::value& v) {
-    bad(field, std::string("expected ") + expected + ", got " + kind_of(v) + " " + excerpt(v));
-}
-
-json::value parse_json(std::string_view text, const std::string& what) {
-    json::error_code ec;
-    json::value v = json::parse(text, ec);
-    if (ec) bad(what, "not valid JSON: " + ec.message());
-    return v;
-}
-
-const json::object& as_object(const json::value& v, const std::string& field) {
-    if (!v.is_object()) wrong_type(field, "an object", v);
-    return v.get_object();
-}
-
-// The string member `key` of `obj`; nullopt when absent. `field` names it in errors.
-std::optional<std::string> string_member(const json::object& obj, std::string_view key,
-                                         const std::string& field) {
-    const json::value* v = obj.if_contains(key);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) wrong_type(field, "a string", *v);
-    return std::string(v->get_string());
-}
 
 Annotations parse_annotations(const json::object& root, const std::string& prefix) {
     Annotations out;
@@ -87,14 +38,35 @@ std::vector<NetDeviceRequest> parse_net_devices(const json::object& map, const s
 std::vector<NetDeviceRequest> devices_from_annotation(const std::string& text,
                                                       const std::string& field) {
     if (text.size() > kMaxAnnotationBytes)
-        bad(field, "longer than " + std::to_string(kMaxAnnotationBytes) + " bytes");
+        bad_field(field, "longer than " + std::to_string(kMaxAnnotationBytes) + " bytes");
     auto first = text.find_first_not_of(" \t\n");
-    if (first == std::string::npos) bad(field, "is empty");
+    if (first == std::string::npos) bad_field(field, "is empty");
     // JSON starts with one of these; no interface name does in practice.
     if (std::string_view("{[\"").find(text[first]) == std::string_view::npos)
         return parse_device_words(text);
     json::value v = parse_json(text, field);
     return parse_net_devices(as_object(v, field), field);
+}
+
+// The value of `name` in process.env ("NAME=value" strings), if any.
+std::optional<std::string> process_env(const json::object& root, std::string_view name) {
+    const json::value* pv = root.if_contains("process");
+    if (!pv || pv->is_null()) return std::nullopt;
+    const json::value* ev = as_object(*pv, "process").if_contains("env");
+    if (!ev || ev->is_null()) return std::nullopt;
+    if (!ev->is_array()) wrong_type("process.env", "an array", *ev);
+    std::optional<std::string> found;
+    std::size_t i = 0;
+    for (const json::value& entry : ev->get_array()) {
+        std::string field = "process.env[" + std::to_string(i++) + "]";
+        if (!entry.is_string()) wrong_type(field, "a string", entry);
+        std::string_view text = entry.get_string();
+        // The last one wins, as with execve's environment lookups (getenv takes the first,
+        // but runtimes append what the wrapper adds).
+        if (text.size() > name.size() && text.starts_with(name) && text[name.size()] == '=')
+            found = std::string(text.substr(name.size() + 1));
+    }
+    return found;
 }
 
 NetworkNamespace parse_network_namespace(const json::object& linux_obj) {
@@ -107,7 +79,7 @@ NetworkNamespace parse_network_namespace(const json::object& linux_obj) {
         std::string field = "linux.namespaces[" + std::to_string(i++) + "]";
         const json::object& obj = as_object(entry, field);
         auto type = string_member(obj, "type", field + ".type");
-        if (!type) bad(field + ".type", "missing");
+        if (!type) bad_field(field + ".type", "missing");
         if (*type != "network") continue;
         ns.private_netns = true;
         ns.path = string_member(obj, "path", field + ".path").value_or("");
@@ -116,6 +88,32 @@ NetworkNamespace parse_network_namespace(const json::object& linux_obj) {
 }
 
 }  // namespace
+
+const char* source_name(RequestSource source) {
+    switch (source) {
+        case RequestSource::config:
+            return "config";
+        case RequestSource::annotation:
+            return "annotation";
+        case RequestSource::env:
+            return "env";
+        case RequestSource::command_line:
+            return "command-line";
+        default:
+            return "none";
+    }
+}
+
+KubePod kube_pod_of(const Annotations& config, const Annotations& state) {
+    auto get = [&](std::initializer_list<std::string_view> keys) {
+        for (const Annotations* a : {&config, &state})
+            for (std::string_view k : keys)
+                if (auto it = a->find(k); it != a->end() && !it->second.empty()) return it->second;
+        return std::string();
+    };
+    return {get({"io.kubernetes.pod.namespace", "io.kubernetes.cri.sandbox-namespace"}),
+            get({"io.kubernetes.pod.name", "io.kubernetes.cri.sandbox-name"})};
+}
 
 std::vector<NetDeviceRequest> parse_device_words(std::string_view text) {
     std::vector<NetDeviceRequest> out;
@@ -139,7 +137,7 @@ OciState parse_state(std::string_view json_text) {
     st.id = string_member(root, "id", "state.id").value_or("");
     st.status = string_member(root, "status", "state.status").value_or("");
     auto bundle = string_member(root, "bundle", "state.bundle");
-    if (!bundle || bundle->empty()) bad("state.bundle", "missing");
+    if (!bundle || bundle->empty()) bad_field("state.bundle", "missing");
     st.bundle = *bundle;
     if (const json::value* pid = root.if_contains("pid"); pid && !pid->is_null()) {
         if (pid->is_int64())
@@ -148,7 +146,8 @@ OciState parse_state(std::string_view json_text) {
             st.pid = static_cast<long long>(pid->get_uint64());
         else
             wrong_type("state.pid", "an integer", *pid);
-        if (*st.pid < 0 || *st.pid > INT32_MAX) bad("state.pid", "out of range: " + excerpt(*pid));
+        if (*st.pid < 0 || *st.pid > INT32_MAX)
+            bad_field("state.pid", "out of range: " + excerpt(*pid));
     }
     st.annotations = parse_annotations(root, "state.");
     return st;
@@ -167,14 +166,25 @@ OciConfig parse_config(std::string_view json_text, const Annotations& state_anno
             cfg.devices_source = "linux.netDevices";
         }
     }
-    if (!cfg.devices_source.empty()) return cfg;
+    if (!cfg.devices_source.empty()) {
+        cfg.source = RequestSource::config;
+        return cfg;
+    }
+    // Precedence (README "Where the device list comes from"): linux.netDevices, the config's
+    // annotation, the state's annotation, then the runtime wrapper's env entry.
     const std::string key(kDevicesAnnotation);
     if (auto it = cfg.annotations.find(key); it != cfg.annotations.end()) {
+        cfg.source = RequestSource::annotation;
         cfg.devices_source = "annotations[\"" + key + "\"]";
         cfg.devices = devices_from_annotation(it->second, cfg.devices_source);
     } else if (auto st = state_annotations.find(key); st != state_annotations.end()) {
+        cfg.source = RequestSource::annotation;
         cfg.devices_source = "state.annotations[\"" + key + "\"]";
         cfg.devices = devices_from_annotation(st->second, cfg.devices_source);
+    } else if (auto env = process_env(root, kDevicesEnv)) {
+        cfg.source = RequestSource::env;
+        cfg.devices_source = "process.env[\"" + std::string(kDevicesEnv) + "\"]";
+        cfg.devices = devices_from_annotation(*env, cfg.devices_source);
     }
     return cfg;
 }

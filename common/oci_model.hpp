@@ -15,6 +15,16 @@ inline constexpr std::string_view kDevicesAnnotation = "oci-netdev-hook.devices"
 inline constexpr std::size_t kMaxAnnotationBytes = 64 << 10;
 // "true": poststop gives the devices back to the host (as the --restore argument does).
 inline constexpr std::string_view kRestoreAnnotation = "oci-netdev-hook.restore";
+// The runtime wrapper (oci-netdev-runtime) passes its users' request in the container's
+// process.env: the same two forms as the annotation.
+inline constexpr std::string_view kDevicesEnv = "OCI_NETDEV_HOOK_DEVICES";
+
+// Who asked for the devices. The policy trusts linux.netDevices and the command line by
+// default (their authors control the container's privileges anyway); an annotation or an
+// env entry can be set by anyone allowed to start a container.
+enum class RequestSource { none, config, annotation, env, command_line };
+// "config", "annotation", "env", "command-line": the names policy rules use.
+const char* source_name(RequestSource source);
 
 using Annotations = std::map<std::string, std::string, std::less<>>;
 
@@ -36,9 +46,18 @@ struct NetworkNamespace {
     std::string path;            // its "path", empty when the runtime creates a new one
 };
 
+// Who the container is for Kubernetes, when a CRI runtime says so in its annotations.
+struct KubePod {
+    std::string namespace_name;  // io.kubernetes.pod.namespace (CRI-O), ...sandbox-namespace
+    std::string pod_name;        // io.kubernetes.pod.name (CRI-O), ...sandbox-name (containerd)
+};
+// Config annotations first, then the state's.
+KubePod kube_pod_of(const Annotations& config, const Annotations& state);
+
 struct OciConfig {
     std::vector<NetDeviceRequest> devices;  // in config order: the processing order
-    std::string devices_source;             // where `devices` came from, for messages
+    RequestSource source = RequestSource::none;
+    std::string devices_source;  // where `devices` came from, as a field path for messages
     NetworkNamespace netns;
     Annotations annotations;
 };
@@ -51,7 +70,7 @@ std::vector<NetDeviceRequest> parse_device_words(std::string_view text);
 // Both throw HookError(invalid_input) naming the field and the offending value.
 OciState parse_state(std::string_view json_text);
 // Devices come from linux.netDevices, else from the kDevicesAnnotation of the config, else
-// from that of `state_annotations`.
+// from that of `state_annotations`, else from kDevicesEnv in process.env.
 OciConfig parse_config(std::string_view json_text, const Annotations& state_annotations);
 
 }  // namespace netdev

@@ -26,7 +26,9 @@ bool safe_char(char c) {
 }  // namespace
 
 void validate_container_id(const std::string& id) {
-    if (id.empty() || id.size() > 255 || id[0] == '.' ||
+    // Room for the record's temporary name ("." + id + ".json.tmp" + pid) within NAME_MAX, so
+    // a long id is refused before anything moves, not when the record is written after.
+    if (id.empty() || id.size() > kMaxContainerIdBytes || id[0] == '.' ||
         !std::all_of(id.begin(), id.end(), safe_char))
         throw HookError(ExitCode::invalid_input,
                         "state.id: \"" + id + "\" is not a usable container id ([A-Za-z0-9_.+-])");
@@ -121,6 +123,33 @@ UniqueFd StateDir::lock(const std::string& name) const {
     while (::flock(fd.get(), LOCK_EX) != 0)
         if (errno != EINTR) throw_errno(ExitCode::failed_restored, "lock " + name, errno);
     return fd;
+}
+
+}  // namespace netdev
+
+namespace netdev {
+
+TransientLock::TransientLock(TransientLock&& other) noexcept
+    : dir_fd_(other.dir_fd_), name_(std::move(other.name_)), fd_(std::move(other.fd_)) {}
+
+TransientLock::~TransientLock() {
+    // Unlinked while still held, so a waiter wakes on an orphan and retries (see above).
+    if (fd_) ::unlinkat(dir_fd_, name_.c_str(), 0);
+}
+
+TransientLock StateDir::lock_transient(const std::string& name) const {
+    for (;;) {
+        UniqueFd fd = lock(name);
+        struct stat held {
+        }, named{};
+        if (::fstat(fd.get(), &held) != 0)
+            throw_errno(ExitCode::failed_restored, "stat lock " + name, errno);
+        int rc = ::fstatat(dir_.get(), name.c_str(), &named, AT_SYMLINK_NOFOLLOW);
+        if (rc != 0 && errno != ENOENT)
+            throw_errno(ExitCode::failed_restored, "stat lock " + path_ + "/" + name, errno);
+        if (rc == 0 && held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+            return TransientLock(dir_.get(), name, std::move(fd));
+    }
 }
 
 }  // namespace netdev

@@ -12,9 +12,27 @@ namespace netdev {
 
 inline constexpr const char* kDefaultStateDir = "/run/oci-netdev-hook";
 
-// Throws HookError(invalid_input) unless `id` is a safe file name: 1-255 bytes of
+inline constexpr std::size_t kMaxContainerIdBytes = 200;
+
+// Throws HookError(invalid_input) unless `id` is a safe file name: 1-200 bytes of
 // [A-Za-z0-9_.+-], not starting with '.'.
 void validate_container_id(const std::string& id);
+
+// An exclusive lock file that is gone once released: nothing is left behind in the state
+// directory, however many devices were asked for (StateDir::lock_transient).
+class TransientLock {
+  public:
+    TransientLock(int dir_fd, std::string name, UniqueFd fd)
+        : dir_fd_(dir_fd), name_(std::move(name)), fd_(std::move(fd)) {}
+    TransientLock(TransientLock&& other) noexcept;
+    TransientLock& operator=(TransientLock&&) = delete;
+    ~TransientLock();
+
+  private:
+    int dir_fd_;  // the StateDir's, which outlives its locks
+    std::string name_;
+    UniqueFd fd_;
+};
 
 class StateDir {
   public:
@@ -36,6 +54,10 @@ class StateDir {
 
     // An exclusive lock on `name` (a lock file), held until the returned fd is closed. Blocks.
     UniqueFd lock(const std::string& name) const;
+    // The same, but the file is removed on release. A waiter that wakes on a file removed
+    // (or replaced) meanwhile holds a lock nobody else will see: it compares the fd with the
+    // name and tries again.
+    TransientLock lock_transient(const std::string& name) const;
 
   private:
     std::string path_;

@@ -11,17 +11,6 @@
 namespace netdev {
 namespace {
 
-// A container netns we cannot see (no path in the config and no state with a pid): every
-// name looks free, and the output says the name checks were skipped.
-class UnknownNetns final : public LinkLookup {
-  public:
-    std::optional<LinkInfo> find(const std::string&) override { return std::nullopt; }
-    const std::string& netns_label() const override { return label_; }
-
-  private:
-    std::string label_ = "the container netns (unknown)";
-};
-
 void print_move(std::ostream& out, NetlinkSocket& host, const DeviceMove& m,
                 const std::string& target) {
     const LinkInfo& l = m.host_link;
@@ -30,6 +19,16 @@ void print_move(std::ostream& out, NetlinkSocket& host, const DeviceMove& m,
         << " in " << target << "\n";
     for (const AddressRecord& a : dump_addresses(host, l.index, l.name))
         out << "      " << (is_carried(a) ? "carries " : "leaves  ") << a.describe() << "\n";
+}
+
+void print_decisions(std::ostream& out, const std::vector<Decision>& decisions) {
+    out << "decisions:\n";
+    for (const Decision& d : decisions) {
+        out << "  " << d.device << ": " << (d.allowed ? "allowed" : "refused") << " by " << d.rule
+            << "\n";
+        for (const GuardReason& g : d.lifted)
+            out << "      guardrail " << guard_name(g.guard) << " lifted (" << g.why << ")\n";
+    }
 }
 
 }  // namespace
@@ -51,33 +50,28 @@ void run_check(const CliOptions& options, std::ostream& out) {
     out << "devices from " << cfg.devices_source << ":\n";
     for (const NetDeviceRequest& r : cfg.devices)
         out << "  " << r.host_name << " -> " << r.container_name << "\n";
-    validate_requests(cfg.devices, cfg.devices_source);
+    Policy policy = load_policy(options.policy_path);
+    out << "policy " << policy.path << (policy.present ? "" : " (absent: no rules)") << "\n";
+    DeviceRequestSet request = request_from_config(cfg, st);
+    validate_request(request, policy);
 
-    Netns self = Netns::current();
-    NetlinkSocket host_sock = NetlinkSocket::open_in(self);
-    RtnlDirectory host_dir(host_sock);
     std::optional<Netns> target;
     if (!cfg.netns.private_netns || !cfg.netns.path.empty() || st.pid)
         target.emplace(open_config_target(cfg, st));
-    std::optional<NetlinkSocket> target_sock;
-    UnknownNetns unknown;
-    LinkLookup* target_dir = &unknown;
-    std::optional<RtnlDirectory> target_rtnl;
-    if (target) {
-        refuse_own_netns(self, *target);
-        target_sock.emplace(NetlinkSocket::open_in(*target));
-        target_dir = &target_rtnl.emplace(*target_sock);
-    } else {
+    else
         out << "note: no netns path in the config and no --state: container name checks "
                "skipped\n";
-    }
-    MovePlan plan = plan_moves(cfg.devices, host_dir, *target_dir);
+    PipelineResult r =
+        run_pipeline({request, policy, target ? &*target : nullptr, nullptr, "", "", "", false});
+    print_decisions(out, r.decisions);
+    if (r.refusal) throw *r.refusal;
     out << "plan:\n";
-    for (const DeviceMove& m : plan.moves) print_move(out, host_sock, m, target_dir->netns_label());
-    for (const NetDeviceRequest& r : plan.already_moved)
-        out << "  " << r.host_name << ": already in " << target_dir->netns_label() << " as "
-            << r.container_name << ", nothing to do\n";
-    out << "ok: the hook would move " << plan.moves.size() << " device(s)\n";
+    NetlinkSocket host_sock = NetlinkSocket::open_in(Netns::current());
+    for (const DeviceMove& m : r.plan.moves) print_move(out, host_sock, m, r.container_label);
+    for (const NetDeviceRequest& q : r.plan.already_moved)
+        out << "  " << q.host_name << ": already in " << r.container_label << " as "
+            << q.container_name << ", nothing to do\n";
+    out << "ok: the hook would move " << r.plan.moves.size() << " device(s)\n";
 }
 
 }  // namespace netdev

@@ -130,6 +130,9 @@ CliOptions parse_cli(int argc, const char* const* argv) {
             opts.restore = true;
         } else if (r.option("--deadline", value)) {
             opts.deadline_seconds = parse_deadline(value);
+        } else if (r.option("--policy", value)) {
+            if (value.empty()) usage_error("--policy: empty path");
+            opts.policy_path = value;
         } else if (r.option("--state-dir", value)) {
             opts.state_dir = value;
         } else if (r.option("--state", value)) {
@@ -169,8 +172,12 @@ std::string usage_text() {
        oci-netdev-hook [OPTIONS] recover [ID]
 
 An OCI hook that moves the network devices listed in the bundle's config.json
-(linux.netDevices, or the annotation oci-netdev-hook.devices) into the
-container's network namespace, with their addresses, and sets them up.
+(linux.netDevices, the annotation oci-netdev-hook.devices, or
+OCI_NETDEV_HOOK_DEVICES in process.env) into the container's network
+namespace, with their addresses, and sets them up. Guardrails refuse the
+loopback, netns-local devices, the host's uplinks, bridge ports, lower
+devices and more than 16 devices; annotation and env requests also need a
+rule of the admin's policy (oci-netdev-hook-policy(5)).
 
 STAGE   createRuntime (or prestart): move the devices.
         createContainer: check they are present and up; moves nothing.
@@ -180,8 +187,8 @@ STAGE   createRuntime (or prestart): move the devices.
         Without STAGE: taken from state.status ("creating"/"created").
 
 check   Dry run: parse and validate BUNDLE/config.json (with --state FILE, the
-        state's bundle, pid and annotations), print the plan and what would
-        fail. Changes nothing; the exit code is the one the hook would return.
+        state's bundle, pid and annotations), print per device the decision
+        and the rule that made it, the plan and what would fail. Changes nothing; the exit code is the one the hook would return.
 move    The same move without a runtime, into the netns at PATH or of PID.
 status  The records of moved devices (all containers, or ID).
 recover Give every recorded device back to the host as it was (for an admin,
@@ -190,6 +197,9 @@ recover Give every recorded device back to the host as it was (for an admin,
 Options:
   --log-level LEVEL  trace, debug, info, warning (default), error; to stderr
   --log-file PATH    append timestamped lines (container id, stage, device)
+  --policy PATH      the admin policy (default /etc/oci-netdev-hook/policy.json,
+                     or $OCI_NETDEV_HOOK_POLICY); must be owned by root and
+                     not writable by group or others
   --restore          poststop: give the devices back to the host; createRuntime:
                      keep the container netns until then
   --deadline SECONDS the whole run, rollback included, ends within it (default

@@ -34,6 +34,7 @@ struct CliOptions {
     std::vector<std::string> devices;  // move HOSTDEV[=NAME]...
     std::string container_id;          // status ID, recover ID
     std::string state_dir;             // records and locks
+    std::string policy_path;           // --policy; empty: $OCI_NETDEV_HOOK_POLICY or default
     bool restore = false;              // poststop: give the devices back
     // The whole run ends (rolled back if need be) within this many seconds: below the
     // runtime's hook timeout (hooks.d `timeout`), which SIGKILLs.

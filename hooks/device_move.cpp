@@ -1,9 +1,11 @@
 #include "hooks/device_move.hpp"
 
 #include <algorithm>
-#include <set>
 
+#include "common/audit.hpp"
 #include "common/error.hpp"
+#include "common/logging.hpp"
+#include "hooks/device_locks.hpp"
 #include "hooks/give_back.hpp"
 #include "netdev/journal.hpp"
 #include "netdev/rtnl_directory.hpp"
@@ -11,28 +13,71 @@
 namespace netdev {
 namespace {
 
-// Sorted, so two hooks never wait on each other's locks in opposite order.
-std::vector<UniqueFd> lock_devices(const StateDir& dir, const std::vector<NetDeviceRequest>& reqs) {
-    std::set<std::string> names;
-    for (const NetDeviceRequest& r : reqs) names.insert(r.host_name);
-    std::vector<UniqueFd> locks;
-    for (const std::string& name : names) locks.push_back(dir.lock("dev-" + name + ".lock"));
-    return locks;
+// A container netns we cannot see (check without a netns path or a state with a pid): every
+// name looks free, and `check` says the name checks were skipped.
+class UnknownNetns final : public LinkLookup {
+  public:
+    std::optional<LinkInfo> find(const std::string&) override { return std::nullopt; }
+    const std::string& netns_label() const override { return label_; }
+
+  private:
+    std::string label_ = "the container netns (unknown)";
+};
+
+// The write-ahead record of this run, after settling what an earlier run for the same
+// container left (give_back.hpp); with run.pin, begin() pins the target netns.
+std::optional<Journal> open_journal(const PipelineRun& run) {
+    if (run.record_id.empty()) return std::nullopt;
+    ContainerRecord header;
+    header.id = run.record_id;
+    header.bundle = run.bundle;
+    header.netns = run.target->id();
+    header.netns_path = run.target_path;
+    std::optional<Journal> j;
+    j.emplace(*run.state_dir, std::move(header), run.pin ? run.target : nullptr);
+    settle_earlier_run(*j, *run.target, *run.state_dir);
+    return j;
 }
 
-// The write-ahead record of this run, after settling what an earlier run left; the target
-// netns pinned in the state dir when restore is on.
-std::optional<Journal> open_journal(const MoveRequest& req) {
-    if (req.record_id.empty()) return std::nullopt;
-    ContainerRecord header;
-    header.id = req.record_id;
-    header.bundle = req.bundle;
-    header.netns = req.target.id();
-    header.netns_path = req.target_path;
-    std::optional<Journal> j;
-    j.emplace(req.state_dir, std::move(header), req.pin ? &req.target : nullptr);
-    settle_earlier_run(*j, req.target, req.state_dir);
-    return j;
+std::optional<HookError> first_refusal(const std::vector<Decision>& decisions) {
+    for (const Decision& d : decisions)
+        if (!d.allowed) return HookError(ExitCode::refused, d.message);
+    return std::nullopt;
+}
+
+// Every refusal is audited, not only the first one reported.
+void audit_decisions(const std::vector<Decision>& decisions) {
+    for (const Decision& d : decisions) {
+        if (!d.allowed) audit(d.device, "refused", d.rule);
+        for (const GuardReason& g : d.lifted)
+            audit(
+                d.device, "lifted",
+                std::string("guardrail ") + guard_name(g.guard) + " (" + g.why + ") by " + d.rule);
+    }
+}
+
+const Decision* decision_for(const std::vector<Decision>& decisions, const std::string& device) {
+    for (const Decision& d : decisions)
+        if (d.device == device) return &d;
+    return nullptr;
+}
+
+// Act: the one call into the mover; the failure of a move is audited for every device.
+std::vector<MovedDevice> act(Journal* journal, const MovePlan& plan, NetnsEnd host,
+                             NetnsEnd container, const std::vector<Decision>& decisions) {
+    if (plan.moves.empty()) return {};
+    try {
+        std::vector<MovedDevice> moved = execute_plan(plan, host, container, journal);
+        for (const MovedDevice& m : moved) {
+            const Decision* d = decision_for(decisions, m.host.name);
+            audit(m.host.name, "moved",
+                  (d ? d->rule : std::string("?")) + ", as " + m.container_name);
+        }
+        return moved;
+    } catch (const HookError& e) {
+        for (const DeviceMove& m : plan.moves) audit(m.host_link.name, "failed", e.what());
+        throw;
+    }
 }
 
 }  // namespace
@@ -53,23 +98,77 @@ void refuse_own_netns(const Netns& self, const Netns& target) {
                         target.label() + " is the runtime's own network namespace");
 }
 
-std::vector<MovedDevice> move_devices_into(const MoveRequest& req) {
+DeviceRequestSet request_from_config(const OciConfig& cfg, const OciState& st) {
+    return {cfg.source, cfg.devices_source, cfg.devices,
+            kube_pod_of(cfg.annotations, st.annotations)};
+}
+
+void validate_request(const DeviceRequestSet& request, const Policy& policy) {
+    // Before any socket, lock or fd: 1100 names must not exhaust the hook's descriptors.
+    check_device_limit(request.devices.size(), policy.max_devices, request.source_label);
+    validate_requests(request.devices, request.source_label);
+}
+
+PipelineResult run_pipeline(const PipelineRun& run) {
+    const DeviceRequestSet& req = run.request;
+    const bool dry_run = run.state_dir == nullptr;
+    validate_request(req, run.policy);
+
     Netns self = Netns::current();
-    refuse_own_netns(self, req.target);
-    std::vector<UniqueFd> locks = lock_devices(req.state_dir, req.devices);
+    if (run.target) refuse_own_netns(self, *run.target);
     NetlinkSocket host_sock = NetlinkSocket::open_in(self);
-    NetlinkSocket target_sock = NetlinkSocket::open_in(req.target);
-    RtnlDirectory host_dir(host_sock), target_dir(target_sock);
-    std::optional<Journal> journal = open_journal(req);
-    MovedEvidence evidence;
-    if (journal)
-        evidence = [&](const NetDeviceRequest& r, const LinkInfo& l) {
-            return journal->moved_here(r, l);
-        };
-    MovePlan plan = plan_moves(req.devices, host_dir, target_dir, evidence);
-    if (plan.moves.empty()) return {};
-    return execute_plan(plan, {self, host_sock}, {req.target, target_sock},
-                        journal ? &*journal : nullptr);
+    std::optional<NetlinkSocket> target_sock;
+    if (run.target) target_sock.emplace(NetlinkSocket::open_in(*run.target));
+    RtnlDirectory host_dir(host_sock);
+    UnknownNetns unknown;
+    std::optional<RtnlDirectory> target_rtnl;
+    LinkLookup* container_dir = &unknown;
+    if (target_sock) container_dir = &target_rtnl.emplace(*target_sock);
+    LinkLookup& container = *container_dir;
+
+    // Before resolving: a killed earlier run's devices are back on the host first.
+    std::optional<Journal> journal = dry_run ? std::nullopt : open_journal(run);
+
+    // Resolve and lock (a dry run takes no locks: it must not wait for or delay a hook).
+    LockedDevices locked;
+    if (dry_run) {
+        for (const NetDeviceRequest& r : req.devices)
+            locked.devices.push_back(resolve(r, host_dir, container));
+    } else {
+        locked = lock_devices(*run.state_dir, req.devices, host_dir, container);
+    }
+
+    PipelineResult result;
+    result.container_label = container.netns_label();
+    GuardedSet guards = host_guarded_set(host_sock);  // once per run
+    result.decisions =
+        authorize(locked.devices, guards, run.policy, {req.source, req.pod.namespace_name});
+    std::optional<HookError> refusal = first_refusal(result.decisions);
+    if (refusal && dry_run) {
+        result.refusal = std::move(refusal);
+        return result;
+    }
+    if (!dry_run) audit_decisions(result.decisions);
+    if (refusal) throw *refusal;
+
+    try {
+        MovedEvidence evidence;
+        if (journal)
+            evidence = [&](const NetDeviceRequest& r, const LinkInfo& l) {
+                return journal->moved_here(r, l);
+            };
+        result.plan = plan_moves(locked.devices, container, evidence);
+    } catch (const HookError& e) {
+        if (!dry_run) {
+            audit("-", "refused", std::string("plan: ") + e.what());
+            throw;
+        }
+        result.refusal = e;
+    }
+    if (dry_run) return result;
+    result.moved = act(journal ? &*journal : nullptr, result.plan, {self, host_sock},
+                       {*run.target, *target_sock}, result.decisions);
+    return result;
 }
 
 }  // namespace netdev

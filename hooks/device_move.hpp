@@ -1,12 +1,21 @@
 #pragma once
-// The move as the hook, `check` and `move` share it: target netns, locks, sockets, plan, act,
-// record.
+// The pipeline the hook's createRuntime, `check` and `move` share (STYLE.md "Where this
+// project is going"), one step per arrow:
+//   request -> resolve -> lock -> authorize -> plan -> act -> commit
+// request: DeviceRequestSet; resolve: netdev/resolve.hpp; lock: device_locks.hpp;
+// authorize: authorize.hpp (guardrails, policy); plan: netdev/planner.hpp;
+// act: netdev/mover.hpp execute_plan (called here only), journaled in the container's
+// write-ahead record (netdev/journal.hpp) from before the first change to the commit.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
+#include "common/policy.hpp"
 #include "common/state_dir.hpp"
+#include "hooks/authorize.hpp"
 #include "netdev/mover.hpp"
 
 namespace netdev {
@@ -18,20 +27,39 @@ Netns open_config_target(const OciConfig& cfg, const OciState& st);
 // Refuses a target that is the netns we run in (KERNEL-FACTS K6: such a "move" only renames).
 void refuse_own_netns(const Netns& self, const Netns& target);
 
-struct MoveRequest {
-    const std::vector<NetDeviceRequest>& devices;
-    const Netns& target;
-    const StateDir& state_dir;  // locks, records
-    std::string record_id;      // container id to record under; empty: no record
-    std::string target_path;    // the config's netns path, kept in the record
-    std::string bundle;         // with record_id, names the record (record_file_name)
-    bool pin = false;           // keep the target netns alive until poststop (restore on)
+// Request: what was asked, by whom.
+struct DeviceRequestSet {
+    RequestSource source = RequestSource::none;
+    std::string source_label;  // the field path, for messages: linux.netDevices, ...
+    std::vector<NetDeviceRequest> devices;
+    KubePod pod;
+};
+DeviceRequestSet request_from_config(const OciConfig& cfg, const OciState& st);
+// The request's own checks: the per-container limit (before any lock or fd), then the names.
+// run_pipeline starts with it; callers may run it earlier, before opening the target.
+void validate_request(const DeviceRequestSet& request, const Policy& policy);
+
+struct PipelineRun {
+    const DeviceRequestSet& request;
+    const Policy& policy;
+    const Netns* target = nullptr;  // nullptr: not known (check without state): names unchecked
+    const StateDir* state_dir = nullptr;  // nullptr: dry run, no locks, nothing changed
+    std::string record_id;                // container id to record under; empty: no record
+    std::string target_path;              // the config's netns path, kept in the record
+    std::string bundle;                   // with record_id, names the record (record_file_name)
+    bool pin = false;                     // keep the target netns alive until poststop (restore on)
 };
 
-// Locks the host devices (one lock each, so two hooks wanting one device serialise and the
-// loser finds it gone instead of disturbing it), plans (every pre-check) and moves them from
-// this process's netns into the target; the write-ahead record is written before the first
-// change and completed step by step (journal.hpp).
-std::vector<MovedDevice> move_devices_into(const MoveRequest& req);
+struct PipelineResult {
+    std::vector<Decision> decisions;
+    std::optional<HookError> refusal;  // dry run only: the error the hook would throw
+    MovePlan plan;
+    std::string container_label;
+    std::vector<MovedDevice> moved;
+};
+
+// Runs every step. With a state_dir: acts and returns what moved; a refusal is audited and
+// thrown. Without: stops after plan and returns decisions and plan (or the refusal).
+PipelineResult run_pipeline(const PipelineRun& run);
 
 }  // namespace netdev

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "common/error.hpp"
+#include "common/escape.hpp"
 #include "common/interrupts.hpp"
 #include "common/logging.hpp"
 #include "hooks/cli.hpp"
@@ -14,7 +15,8 @@
 namespace {
 
 int report(netdev::ExitCode code, const std::string& message) {
-    std::string line = "oci-netdev-hook: error: " + message;
+    // Names and ids in the message come from the request: no control byte reaches a log.
+    std::string line = "oci-netdev-hook: error: " + netdev::escape_control(message);
     netdev::log_final_error(line);
     std::cerr << line << std::endl;
     return static_cast<int>(code);

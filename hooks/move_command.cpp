@@ -1,6 +1,7 @@
 // `move`: the hook's move without a runtime, for scripts and tests.
 #include <iostream>
 
+#include "common/audit.hpp"
 #include "common/error.hpp"
 #include "hooks/device_move.hpp"
 #include "hooks/run_hook.hpp"
@@ -16,11 +17,14 @@ void run_move(const CliOptions& options) {
                             "device \"" + word + "\": expected HOSTDEV[=NAME]");
         requests.push_back(std::move(one.front()));
     }
-    validate_requests(requests, "command line");
+    DeviceRequestSet request{RequestSource::command_line, "command line", std::move(requests), {}};
+    set_audit_context({"", "", "", source_name(request.source)});
+    Policy policy = load_policy(options.policy_path);
     Netns target =
         options.pid ? Netns::open_pid(*options.pid) : Netns::open_path(options.netns_path);
     StateDir dir(options.state_dir);
-    for (const MovedDevice& d : move_devices_into({requests, target, dir, "", "", "", false}))
+    for (const MovedDevice& d :
+         run_pipeline({request, policy, &target, &dir, "", "", "", false}).moved)
         std::cout << d.host.name << " -> " << d.container_name << " (" << d.host.addresses.size()
                   << " address(es))\n";
 }

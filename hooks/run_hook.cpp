@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "common/audit.hpp"
 #include "common/error.hpp"
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
@@ -50,20 +51,25 @@ void run_hook(const CliOptions& options, int state_fd) {
         NETDEV_LOG(debug) << "no network devices requested";
         return;
     }
-    validate_requests(cfg.devices, cfg.devices_source);
     if (stage == Stage::create_container) {
+        validate_requests(cfg.devices, cfg.devices_source);
         // createContainer runs in the container's namespaces (runtime-spec config.md).
         NetlinkSocket sock =
             NetlinkSocket::open_in(Netns::open_path("/proc/self/ns/net", "container netns"));
         verify_devices_present(sock, cfg.devices);
         return;
     }
+    DeviceRequestSet request = request_from_config(cfg, st);
+    set_audit_context(
+        {st.id, request.pod.namespace_name, request.pod.pod_name, source_name(request.source)});
+    Policy policy = load_policy(options.policy_path);
+    validate_request(request, policy);
     validate_container_id(st.id);  // names its record file
     Netns target = open_config_target(cfg, st);
     StateDir dir(options.state_dir);
     // With restore on, the netns is pinned so that a veth in it outlives the container.
     bool pin = restore_on(options, st.annotations) || restore_on(options, cfg.annotations);
-    move_devices_into({cfg.devices, target, dir, st.id, cfg.netns.path, st.bundle, pin});
+    run_pipeline({request, policy, &target, &dir, st.id, cfg.netns.path, st.bundle, pin});
 }
 
 void run_status(const CliOptions& options, std::ostream& out) {

@@ -55,17 +55,8 @@ void put_lifetimes(MessageBuilder& msg, const AddressRecord& a) {
     msg.put(IFA_CACHEINFO, {reinterpret_cast<const std::uint8_t*>(&ci), sizeof ci});
 }
 
-std::string ip_text(std::uint8_t family, const std::vector<std::uint8_t>& data) {
-    char buf[INET6_ADDRSTRLEN] = "?";
-    if ((family == AF_INET && data.size() == 4) || (family == AF_INET6 && data.size() == 16))
-        inet_ntop(family, data.data(), buf, sizeof buf);
-    return buf;
-}
-
 const AddressAttribute* find_attr(const AddressRecord& a, std::uint16_t type) {
-    for (const auto& attr : a.replayed)
-        if (attr.type == type) return &attr;
-    return nullptr;
+    return find_raw(a.replayed, type);
 }
 
 }  // namespace
@@ -97,14 +88,12 @@ AddressRecord parse_address(const nlmsghdr& nlh) {
     auto cb = [](const nlattr* attr, void* data) -> int {
         auto& rec = *static_cast<AddressRecord*>(data);
         std::uint16_t type = mnl_attr_get_type(attr);
-        const auto* p = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
-        std::size_t len = mnl_attr_get_payload_len(attr);
         if (type == IFA_FLAGS && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
             rec.flags = mnl_attr_get_u32(attr);  // the full 32 bits; ifa_flags holds 8
         else if (type == IFA_LABEL && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
             rec.label = mnl_attr_get_str(attr);
         else if (is_replayed(type))
-            rec.replayed.push_back({type, std::vector<std::uint8_t>(p, p + len)});
+            rec.replayed.push_back(raw_attribute(attr));
         return MNL_CB_OK;
     };
     mnl_attr_parse(&nlh, sizeof(ifaddrmsg), cb, &a);

@@ -5,13 +5,11 @@
 #include <vector>
 
 #include "netdev/netlink_socket.hpp"
+#include "netdev/raw_attribute.hpp"
 
 namespace netdev {
 
-struct AddressAttribute {
-    std::uint16_t type;  // IFA_*
-    std::vector<std::uint8_t> data;
-};
+using AddressAttribute = RawAttribute;  // IFA_*
 
 struct AddressRecord {
     std::uint8_t family = 0;

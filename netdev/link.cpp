@@ -13,6 +13,9 @@
 namespace netdev {
 namespace {
 
+// IFLA_NETNS_IMMUTABLE (K12), newer than the uapi headers we build with.
+constexpr std::uint16_t kIflaNetnsImmutable = 67;
+
 std::string mac_text(const std::vector<std::uint8_t>& mac) {
     static const char* hex = "0123456789abcdef";
     std::string s;
@@ -100,6 +103,17 @@ LinkInfo parse_link(const nlmsghdr& nlh) {
             case IFLA_MASTER:
                 if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
                     l.master = static_cast<int>(mnl_attr_get_u32(attr));
+                break;
+            case IFLA_LINK:
+                if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                    l.link = static_cast<int>(mnl_attr_get_u32(attr));
+                break;
+            case IFLA_LINK_NETNSID:
+                l.link_elsewhere = true;
+                break;
+            case kIflaNetnsImmutable:
+                if (mnl_attr_validate(attr, MNL_TYPE_U8) >= 0)
+                    l.netns_immutable = mnl_attr_get_u8(attr) != 0;
                 break;
             case IFLA_PROP_LIST:
                 parse_nested_strings(attr, IFLA_ALT_IFNAME, l.altnames);

@@ -18,8 +18,12 @@ struct LinkInfo {
     std::vector<std::uint8_t> mac;       // IFLA_ADDRESS
     std::vector<std::uint8_t> perm_mac;  // IFLA_PERM_ADDRESS: hardware's own, empty for veth
     std::vector<std::string> altnames;
-    std::string kind;  // IFLA_INFO_KIND ("veth", "bridge"), empty for physical devices
-    int master = 0;    // IFLA_MASTER: the bridge it is a port of, 0 for none
+    std::string kind;             // IFLA_INFO_KIND ("veth", "bridge"), empty for physical devices
+    int master = 0;               // IFLA_MASTER: the bridge, bond or team it is a port of
+    int link = 0;                 // IFLA_LINK: the lower device (macvlan, vlan) or a veth's peer
+    bool link_elsewhere = false;  // IFLA_LINK_NETNSID: `link` is an ifindex of another netns
+    // IFLA_NETNS_IMMUTABLE (K12): nullopt on kernels that do not report it.
+    std::optional<bool> netns_immutable;
 
     bool up() const noexcept;
     // What identifies the device across moves and renames: the permanent MAC when it has

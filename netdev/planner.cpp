@@ -50,36 +50,41 @@ void validate_requests(const std::vector<NetDeviceRequest>& requests, const std:
     }
 }
 
-MovePlan plan_moves(const std::vector<NetDeviceRequest>& requests, LinkLookup& host,
-                    LinkLookup& container, const MovedEvidence& moved_here) {
+MovePlan plan_moves(const std::vector<ResolvedDevice>& devices, LinkLookup& container,
+                    const MovedEvidence& moved_here) {
     MovePlan plan;
     std::set<int> indexes;
-    for (const NetDeviceRequest& r : requests) {
-        std::optional<LinkInfo> link = host.find(r.host_name);
-        if (!link) {
-            // A re-run: done already, not an error; but only for the very device asked for,
-            // not any link that happens to have its container name (CNI's eth0).
-            std::optional<LinkInfo> there;
-            if (!is_name_template(r.container_name)) there = container.find(r.container_name);
-            if (there && moved_here && moved_here(r, *there)) {
-                NETDEV_LOG(info) << r.host_name << ": already in " << container.netns_label()
-                                 << " as " << r.container_name << ", nothing to do";
-                plan.already_moved.push_back(r);
-                continue;
-            }
-            refuse(r.host_name,
-                   "no such device in " + host.netns_label() +
-                       (there ? " (" + r.container_name + " in " + container.netns_label() +
-                                    " is not it: no record of this hook moving it there)"
-                              : ""));
+    for (const ResolvedDevice& d : devices) {
+        const NetDeviceRequest& r = d.request;
+        if (!d.host_link) {
+            if (!d.already_moved) refuse(r.host_name, "no such device in host netns");
+            // Done already only for the very device asked for, not any link that happens to
+            // have its container name (CNI's eth0).
+            std::optional<LinkInfo> there = container.find(r.container_name);
+            if (!there || !moved_here || !moved_here(r, *there))
+                refuse(r.host_name, "no such device in host netns (" + r.container_name + " in " +
+                                        container.netns_label() +
+                                        " is not it: no record of this hook moving it there)");
+            NETDEV_LOG(info) << r.host_name << ": already in " << container.netns_label() << " as "
+                             << r.container_name << ", nothing to do";
+            plan.already_moved.push_back(r);
+            continue;
         }
-        if (!indexes.insert(link->index).second)
-            refuse(r.host_name, "names the same device (ifindex " + std::to_string(link->index) +
+        const LinkInfo& link = *d.host_link;
+        if (!indexes.insert(link.index).second)
+            refuse(r.host_name, "names the same device (ifindex " + std::to_string(link.index) +
                                     ") as another entry");
-        plan.moves.push_back({r, std::move(*link)});
+        plan.moves.push_back({r, link});
         check_name_free(plan.moves.back(), container);
     }
     return plan;
+}
+
+MovePlan plan_moves(const std::vector<NetDeviceRequest>& requests, LinkLookup& host,
+                    LinkLookup& container, const MovedEvidence& moved_here) {
+    std::vector<ResolvedDevice> devices;
+    for (const NetDeviceRequest& r : requests) devices.push_back(resolve(r, host, container));
+    return plan_moves(devices, container, moved_here);
 }
 
 }  // namespace netdev

@@ -8,16 +8,9 @@
 
 #include "common/oci_model.hpp"
 #include "netdev/link.hpp"
+#include "netdev/resolve.hpp"
 
 namespace netdev {
-
-// Where the planner looks links up: real rtnetlink (rtnl_directory.hpp) or a table in tests.
-class LinkLookup {
-  public:
-    virtual ~LinkLookup() = default;
-    virtual std::optional<LinkInfo> find(const std::string& name) = 0;
-    virtual const std::string& netns_label() const = 0;
-};
 
 struct DeviceMove {
     NetDeviceRequest request;
@@ -39,6 +32,9 @@ using MovedEvidence = std::function<bool(const NetDeviceRequest&, const LinkInfo
 
 // Host devices present (or already moved, with evidence), distinct, and every target name
 // (and altname) free in the container. Throws HookError(refused) for the first problem.
+MovePlan plan_moves(const std::vector<ResolvedDevice>& devices, LinkLookup& container,
+                    const MovedEvidence& moved_here = {});
+// The same, resolving each request first (tests and in-process callers).
 MovePlan plan_moves(const std::vector<NetDeviceRequest>& requests, LinkLookup& host,
                     LinkLookup& container, const MovedEvidence& moved_here = {});
 

@@ -3,8 +3,12 @@
 
 using namespace netdev::test;
 
-TEST_CASE("devices listed in the config annotation are moved") {
+// Annotation requests need the admin's allow (README "Policy").
+const char* kAllowV0 = R"({"allow": [{"devices": ["v0"]}]})";
+
+TEST_CASE("devices listed in the config annotation are moved when the policy allows them") {
     World w;
+    TestPolicy policy(kAllowV0);
     w.configured_veth("v0", 2);
     Bundle b(R"({"annotations":{"oci-netdev-hook.devices":"{\"v0\":{\"name\":\"a0\"}}"},
                  "linux":{"namespaces":[{"type":"network"}]}})");
@@ -13,8 +17,9 @@ TEST_CASE("devices listed in the config annotation are moved") {
     CHECK(w.in_container("a0").addresses.size() == 3);
 }
 
-TEST_CASE("devices listed only in the state's annotations are moved") {
+TEST_CASE("devices listed only in the state's annotations are moved when the policy allows them") {
     World w;
+    TestPolicy policy(kAllowV0);
     w.configured_veth("v0", 2);
     Bundle b(R"({"linux":{"namespaces":[{"type":"network"}]}})");
     std::string state = R"({"id":"p1","status":"creating","pid":)" + std::to_string(w.init.pid()) +

@@ -3,9 +3,13 @@
 #include <fcntl.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,17 +102,85 @@ void ParkedProcess::stop() {
     pid_ = -1;
 }
 
-Bundle::Bundle(const std::string& config_json) {
+namespace {
+
+std::filesystem::path make_private_dir(const std::string& what) {
     static std::atomic<int> counter{0};
-    dir_ = std::filesystem::temp_directory_path() /
-           ("netdev-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(dir_);
+    auto dir =
+        std::filesystem::temp_directory_path() /
+        ("netdev-" + what + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(dir);
+    ::chmod(dir.c_str(), 0755);
+    return dir;
+}
+
+}  // namespace
+
+Bundle::Bundle(const std::string& config_json) : dir_(make_private_dir("test")) {
     std::ofstream(dir_ / "config.json") << config_json;
 }
 
 Bundle::~Bundle() {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
+}
+
+TestPolicy::TestPolicy(const std::string& json, unsigned mode) : dir_(make_private_dir("policy")) {
+    std::ofstream(path()) << json;
+    if (::chmod(path().c_str(), mode) != 0) throw std::runtime_error("chmod policy failed");
+    ::setenv("OCI_NETDEV_HOOK_POLICY", path().c_str(), 1);
+}
+
+TestPolicy::~TestPolicy() {
+    ::unsetenv("OCI_NETDEV_HOOK_POLICY");
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+SyslogSink::SyslogSink() : dir_(make_private_dir("syslog")) {
+    sock_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::string path = (dir_ / "log").string();
+    if (!sock_ || path.size() >= sizeof addr.sun_path) throw std::runtime_error("syslog socket");
+    path.copy(addr.sun_path, path.size());
+    if (::bind(sock_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        throw std::runtime_error("bind syslog socket failed");
+    // Files a private /dev needs when the host has no /dev/log to bind over.
+    for (const char* dev : {"null", "zero", "urandom", "full"}) std::ofstream(dir_ / dev);
+}
+
+SyslogSink::~SyslogSink() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+void SyslogSink::enter() const {
+    if (::unshare(CLONE_NEWNS) != 0 ||
+        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        ::_exit(125);
+    std::string log = (dir_ / "log").string();
+    struct stat st {};
+    if (::lstat("/dev/log", &st) == 0) {
+        if (::mount(log.c_str(), "/dev/log", nullptr, MS_BIND, nullptr) != 0) ::_exit(125);
+        return;
+    }
+    // No /dev/log to bind over: a private /dev made of the sink's directory.
+    for (const char* dev : {"null", "zero", "urandom", "full"}) {
+        std::string src = std::string("/dev/") + dev, dst = (dir_ / dev).string();
+        if (::mount(src.c_str(), dst.c_str(), nullptr, MS_BIND, nullptr) != 0) ::_exit(125);
+    }
+    if (::mount(dir_.c_str(), "/dev", nullptr, MS_BIND, nullptr) != 0) ::_exit(125);
+}
+
+void SyslogSink::drain(std::string& out) const {
+    char buf[8192];
+    for (;;) {
+        ssize_t n = ::recv(sock_.get(), buf, sizeof buf, 0);
+        if (n < 0) return;
+        out.append(buf, static_cast<std::size_t>(n));
+        if (out.empty() || out.back() != '\n') out += '\n';
+    }
 }
 
 std::string Bundle::state(pid_t pid, const std::string& status,
@@ -124,7 +196,9 @@ HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
     UniqueFd in_r(in[0]), in_w(in[1]), out_r(out[0]), out_w(out[1]), err_r(err[0]), err_w(err[1]);
+    auto sink = std::make_unique<SyslogSink>();
     pid_t pid = spawn_in(where.netns(), [&] {
+        sink->enter();
         ::dup2(in_r.get(), STDIN_FILENO);
         ::dup2(out_w.get(), STDOUT_FILENO);
         ::dup2(err_w.get(), STDERR_FILENO);
@@ -136,14 +210,30 @@ HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
     // The state fits the pipe buffer (64 KiB), so writing before reading cannot deadlock.
     if (::write(in_w.get(), state.data(), state.size()) != static_cast<ssize_t>(state.size()))
         throw std::runtime_error("write state failed");
-    return {pid, std::move(out_r), std::move(err_r)};
+    return {pid, std::move(out_r), std::move(err_r), std::move(sink)};
 }
 
 HookResult finish_hook_binary(HookProcess& p) {
-    HookResult r;
-    r.stdout_text = read_fd_bounded(p.out.get(), 1 << 20, "hook stdout");
-    r.stderr_text = read_fd_bounded(p.err.get(), 1 << 20, "hook stderr");
+    HookResult r{};
+    // Read all three as they come: a hook blocked on a full syslog queue never exits.
+    std::string* texts[] = {&r.stdout_text, &r.stderr_text};
+    pollfd fds[] = {
+        {p.out.get(), POLLIN, 0}, {p.err.get(), POLLIN, 0}, {p.syslog->fd(), POLLIN, 0}};
+    while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+        if (::poll(fds, 3, -1) < 0 && errno != EINTR) throw std::runtime_error("poll failed");
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || !fds[i].revents) continue;
+            char buf[4096];
+            ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+            if (n > 0 && texts[i]->size() < (1 << 20))
+                texts[i]->append(buf, static_cast<std::size_t>(n));
+            else if (n <= 0 && !(n < 0 && errno == EINTR))
+                fds[i].fd = -1;
+        }
+        p.syslog->drain(r.syslog_text);
+    }
     r.exit_code = wait_status(p.pid);
+    p.syslog->drain(r.syslog_text);
     return r;
 }
 

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,20 @@ class ParkedProcess {
     pid_t pid_;
 };
 
+// A policy file for the hook (root-owned, `mode`, in a private temp dir), named by
+// $OCI_NETDEV_HOOK_POLICY while it lives; unset and removed on destruction.
+class TestPolicy {
+  public:
+    explicit TestPolicy(const std::string& json, unsigned mode = 0644);
+    TestPolicy(const TestPolicy&) = delete;
+    TestPolicy& operator=(const TestPolicy&) = delete;
+    ~TestPolicy();
+    std::string path() const { return (dir_ / "policy.json").string(); }
+
+  private:
+    std::filesystem::path dir_;
+};
+
 // A bundle directory with a config.json, removed on destruction.
 class Bundle {
   public:
@@ -66,12 +81,34 @@ struct HookResult {
     int exit_code;
     std::string stderr_text;
     std::string stdout_text;
+    std::string syslog_text;  // what the hook sent to /dev/log, one line per datagram
+};
+
+// A unix datagram socket in a private directory, standing in for /dev/log: the hook runs in
+// its own mount namespace with this socket bind-mounted there (the real /dev/log is never
+// touched; on a host without one, a private /dev holds it).
+class SyslogSink {
+  public:
+    SyslogSink();
+    SyslogSink(const SyslogSink&) = delete;
+    SyslogSink& operator=(const SyslogSink&) = delete;
+    ~SyslogSink();
+    // In a forked child, before exec: private mounts, this socket on /dev/log.
+    void enter() const;
+    int fd() const { return sock_.get(); }
+    // Appends every datagram waiting to `out`, one line each.
+    void drain(std::string& out) const;
+
+  private:
+    std::filesystem::path dir_;
+    UniqueFd sock_;
 };
 
 // The built oci-netdev-hook started inside `where` with `state` on stdin, as a runtime does.
 struct HookProcess {
     pid_t pid;
     UniqueFd out, err;
+    std::unique_ptr<SyslogSink> syslog;
 };
 HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
                               const std::vector<std::string>& args = {"createRuntime"});

@@ -118,7 +118,7 @@ TEST_CASE("a link with the target name is not taken for the missing device witho
     ctr.add("eth0", 3);  // CNI's eth0, say
     auto e = error_of([&] { plan_moves(reqs({{"ens5f0v3", "eth0"}}), host, ctr); });
     CHECK(e.code() == ExitCode::refused);
-    CHECK(contains(e, "ens5f0v3: no such device in host (eth0 in ctr is not it"));
+    CHECK(contains(e, "ens5f0v3: no such device in host netns (eth0 in ctr is not it"));
     auto no = [](const NetDeviceRequest&, const LinkInfo&) { return false; };
     CHECK_THROWS(plan_moves(reqs({{"ens5f0v3", "eth0"}}), host, ctr, no));
 }

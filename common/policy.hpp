@@ -1,0 +1,66 @@
+#pragma once
+// The admin's policy (README "Policy", oci-netdev-hook-policy(5)): which requests may take
+// which devices. Read with Boost.JSON from a root-owned file that nobody else can write.
+//
+//   {"allow": [{"devices": ["eth1", "ens5f0v*"]}]}
+//
+// is the smallest policy letting annotation (and env) requests take eth1 and any ens5f0v*.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/oci_model.hpp"
+#include "netdev/guardrails.hpp"
+
+namespace netdev {
+
+inline constexpr const char* kDefaultPolicyPath = "/etc/oci-netdev-hook/policy.json";
+inline constexpr const char* kPolicyEnv = "OCI_NETDEV_HOOK_POLICY";
+inline constexpr std::size_t kMaxPolicyBytes = 1 << 20;
+inline constexpr std::size_t kMaxDevicesCeiling = 256;  // keeps fds and locks bounded
+
+struct PolicyRule {
+    std::string label;                    // "allow[0]", how messages and the audit name it
+    std::vector<std::string> devices;     // globs (fnmatch) on the host name or an altname
+    std::vector<RequestSource> sources;   // empty: any source
+    std::vector<std::string> namespaces;  // Kubernetes namespace globs; empty: any (or none)
+    std::vector<Guard> lift;              // guardrails lifted for the devices it allows
+};
+
+struct Policy {
+    std::string path;      // where it was read from (or would be)
+    bool present = false;  // false: no file at the default path, nothing allowed by rule
+    std::vector<PolicyRule> allow;
+    // Allowed without a rule (guardrails still apply). Default: config, command-line.
+    std::vector<RequestSource> trusted_sources{RequestSource::config, RequestSource::command_line};
+    std::size_t max_devices = kDefaultMaxDevices;
+};
+
+// Throws HookError(invalid_input) naming `path`, the field and the value: unknown keys, wrong
+// types and bad patterns are errors, never ignored.
+Policy parse_policy(std::string_view json_text, const std::string& path);
+
+// `--policy PATH` when given, else $OCI_NETDEV_HOOK_POLICY, else the default path. A missing
+// default file is an empty policy; a missing named one, a file not owned by root or writable
+// by group or others is HookError(invalid_input).
+Policy load_policy(const std::string& cli_path);
+
+// Who asks, for matching rules.
+struct PolicyQuery {
+    RequestSource source = RequestSource::none;
+    std::string kube_namespace;
+};
+
+// The first rule that matches the query and the device, or nullptr. The device is matched in
+// one place (rule_matches_device), where selectors (pci:, mac:) will plug in.
+const PolicyRule* find_allow_rule(const Policy& policy, const PolicyQuery& query,
+                                  const LinkInfo& device);
+bool rule_matches_device(const PolicyRule& rule, const LinkInfo& device);
+bool is_trusted(const Policy& policy, RequestSource source);
+
+// Empty when `pattern` is a usable glob, else what is wrong with it.
+std::optional<std::string> pattern_problem(std::string_view pattern);
+
+}  // namespace netdev

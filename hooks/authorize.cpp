@@ -1,0 +1,68 @@
+#include "hooks/authorize.hpp"
+
+#include <algorithm>
+
+namespace netdev {
+namespace {
+
+bool lifts(const PolicyRule* rule, Guard guard) {
+    return rule && guard_can_be_lifted(guard) &&
+           std::find(rule->lift.begin(), rule->lift.end(), guard) != rule->lift.end();
+}
+
+std::string where(const Policy& policy) {
+    return policy.present ? policy.path : policy.path + " (absent)";
+}
+
+Decision refuse_guarded(const std::string& device, const GuardReason& g, const Policy& policy) {
+    std::string name = guard_name(g.guard);
+    std::string text = device + ": refused by guardrail " + name + ": " + g.why;
+    if (guard_can_be_lifted(g.guard))
+        text += "; to give it anyway, name it in a rule of " + where(policy) +
+                " with \"lift\": [\"" + name + "\"]";
+    return {device, false, "guardrail " + name, text, {}};
+}
+
+Decision refuse_by_policy(const std::string& device, const Policy& policy,
+                          const PolicyQuery& query) {
+    std::string text = device + ": refused: no rule of " + where(policy) + " allows " +
+                       source_name(query.source) +
+                       " requests to take it; to allow it, add {\"allow\": [{\"devices\": [\"" +
+                       device + "\"]}]} (oci-netdev-hook-policy(5))";
+    return {device, false, "policy", text, {}};
+}
+
+}  // namespace
+
+std::vector<Decision> authorize(const std::vector<ResolvedDevice>& devices,
+                                const GuardedSet& guards, const Policy& policy,
+                                const PolicyQuery& query) {
+    std::vector<Decision> out;
+    for (const ResolvedDevice& d : devices) {
+        if (!d.host_link) continue;  // nothing of the host's to give: the planner says why
+        const LinkInfo& link = *d.host_link;
+        const PolicyRule* rule = find_allow_rule(policy, query, link);
+        std::optional<Decision> refused;
+        std::vector<GuardReason> lifted;
+        for (const GuardReason& g : guards.reasons(link.index)) {
+            if (lifts(rule, g.guard)) {
+                lifted.push_back(g);
+            } else {
+                refused = refuse_guarded(link.name, g, policy);
+                break;
+            }
+        }
+        if (!refused && !rule && !is_trusted(policy, query.source))
+            refused = refuse_by_policy(link.name, policy, query);
+        if (refused) {
+            out.push_back(std::move(*refused));
+            continue;
+        }
+        std::string why = rule ? "policy " + rule->label
+                               : std::string("trusted source ") + source_name(query.source);
+        out.push_back({link.name, true, why, "", std::move(lifted)});
+    }
+    return out;
+}
+
+}  // namespace netdev

@@ -1,0 +1,26 @@
+#pragma once
+// Authorize: guardrails first (always on), then the admin's policy. Each device gets one
+// decision and the rule that made it; `check` prints them, the hook enforces them.
+#include <string>
+#include <vector>
+
+#include "common/policy.hpp"
+#include "netdev/guardrails.hpp"
+#include "netdev/resolve.hpp"
+
+namespace netdev {
+
+struct Decision {
+    std::string device;  // the host name as resolved
+    bool allowed = false;
+    std::string rule;     // "guardrail uplink", "policy allow[0]", "trusted source config"
+    std::string message;  // for a refusal: the one line main() prints
+    std::vector<GuardReason> lifted;  // guardrails the policy lifted for it (audited)
+};
+
+// One decision per device found on the host, in request order.
+std::vector<Decision> authorize(const std::vector<ResolvedDevice>& devices,
+                                const GuardedSet& guards, const Policy& policy,
+                                const PolicyQuery& query);
+
+}  // namespace netdev

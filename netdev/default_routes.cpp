@@ -1,0 +1,113 @@
+#include "netdev/default_routes.hpp"
+
+#include <linux/nexthop.h>
+#include <linux/rtnetlink.h>
+
+#include <map>
+#include <vector>
+
+namespace netdev {
+namespace {
+
+struct DefaultRoutes {
+    std::set<int> oifs;
+    std::set<std::uint32_t> nexthop_ids;
+};
+
+void add_multipath(const nlattr* attr, std::set<int>& oifs) {
+    const auto* p = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
+    std::size_t left = mnl_attr_get_payload_len(attr);
+    while (left >= sizeof(rtnexthop)) {
+        const auto* nh = reinterpret_cast<const rtnexthop*>(p);
+        if (nh->rtnh_len < sizeof(rtnexthop) || nh->rtnh_len > left) break;
+        oifs.insert(nh->rtnh_ifindex);
+        std::size_t step = RTNH_ALIGN(nh->rtnh_len);
+        if (step >= left) break;
+        p += step;
+        left -= step;
+    }
+}
+
+void parse_route(const nlmsghdr& nlh, DefaultRoutes& out) {
+    if (nlh.nlmsg_type != RTM_NEWROUTE) return;
+    const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(&nlh));
+    bool ip = rtm->rtm_family == AF_INET || rtm->rtm_family == AF_INET6;
+    if (!ip || rtm->rtm_dst_len != 0 || rtm->rtm_type != RTN_UNICAST) return;
+    auto cb = [](const nlattr* attr, void* data) -> int {
+        auto& o = *static_cast<DefaultRoutes*>(data);
+        switch (mnl_attr_get_type(attr)) {
+            case RTA_OIF:
+                if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                    o.oifs.insert(static_cast<int>(mnl_attr_get_u32(attr)));
+                break;
+            case RTA_MULTIPATH:
+                add_multipath(attr, o.oifs);
+                break;
+            case RTA_NH_ID:
+                if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                    o.nexthop_ids.insert(mnl_attr_get_u32(attr));
+                break;
+        }
+        return MNL_CB_OK;
+    };
+    mnl_attr_parse(&nlh, sizeof(rtmsg), cb, &out);
+}
+
+// A nexthop object: its device, or the members of its group.
+struct Nexthop {
+    int oif = 0;
+    std::vector<std::uint32_t> group;
+};
+
+std::map<std::uint32_t, Nexthop> dump_nexthops(NetlinkSocket& sock) {
+    MessageBuilder msg(RTM_GETNEXTHOP, NLM_F_DUMP);
+    msg.extra_header<nhmsg>().nh_family = AF_UNSPEC;
+    std::map<std::uint32_t, Nexthop> out;
+    sock.transact(msg, "list nexthops", [&](const nlmsghdr& nlh) {
+        if (nlh.nlmsg_type != RTM_NEWNEXTHOP) return;
+        std::pair<std::uint32_t, Nexthop> nh{};
+        auto cb = [](const nlattr* attr, void* data) -> int {
+            auto& n = *static_cast<std::pair<std::uint32_t, Nexthop>*>(data);
+            std::uint16_t type = mnl_attr_get_type(attr);
+            if (type == NHA_ID && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                n.first = mnl_attr_get_u32(attr);
+            if (type == NHA_OIF && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                n.second.oif = static_cast<int>(mnl_attr_get_u32(attr));
+            if (type == NHA_GROUP) {
+                const auto* g = static_cast<const nexthop_grp*>(mnl_attr_get_payload(attr));
+                std::size_t count = mnl_attr_get_payload_len(attr) / sizeof(nexthop_grp);
+                for (std::size_t i = 0; i < count; ++i) n.second.group.push_back(g[i].id);
+            }
+            return MNL_CB_OK;
+        };
+        mnl_attr_parse(&nlh, sizeof(nhmsg), cb, &nh);
+        out[nh.first] = std::move(nh.second);
+    });
+    return out;
+}
+
+}  // namespace
+
+std::set<int> default_route_devices(NetlinkSocket& sock) {
+    MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
+    // AF_UNSPEC and RT_TABLE_UNSPEC: both families, every table (not only main).
+    auto& rtm = msg.extra_header<rtmsg>();
+    rtm.rtm_family = AF_UNSPEC;
+    rtm.rtm_table = RT_TABLE_UNSPEC;
+    DefaultRoutes routes;
+    sock.transact(msg, "list routes", [&](const nlmsghdr& nlh) { parse_route(nlh, routes); });
+    routes.oifs.erase(0);
+    if (routes.nexthop_ids.empty()) return routes.oifs;
+    std::map<std::uint32_t, Nexthop> nexthops = dump_nexthops(sock);
+    for (std::uint32_t id : routes.nexthop_ids) {
+        auto it = nexthops.find(id);
+        if (it == nexthops.end()) continue;
+        if (it->second.oif > 0) routes.oifs.insert(it->second.oif);
+        for (std::uint32_t member : it->second.group)  // groups hold plain nexthops only
+            if (auto m = nexthops.find(member); m != nexthops.end() && m->second.oif > 0)
+                routes.oifs.insert(m->second.oif);
+    }
+    return routes.oifs;
+}
+
+}  // namespace netdev

@@ -1,0 +1,21 @@
+#pragma once
+// What a request names on the host, resolved ONCE to a link (identity: ifindex + MAC, and
+// the kernel name it comes home under) before locking, policy and planning.
+#include <string>
+
+#include "netdev/link.hpp"
+
+namespace netdev {
+
+// Production sysfs; tests pass a fixture tree (these machines have no SR-IOV NIC).
+inline constexpr const char* kSysfsRoot = "/sys";
+
+// `requested` is a kernel name or altname (KERNEL-FACTS K7), or a selector
+// (common/device_selector.hpp): pci: and vf: read sysfs under `sysfs_root`
+// (bus/pci/devices/ADDR/net/*, class/net/PF/device/virtfnN/net/*), mac: matches the current
+// or permanent MAC of the host's links. Throws HookError naming `requested`: invalid_input
+// for a malformed selector, refused when it names no device (or several) in the host netns.
+LinkInfo resolve_selector(NetlinkSocket& host, const std::string& requested,
+                          const std::string& sysfs_root = kSysfsRoot);
+
+}  // namespace netdev
