@@ -2,6 +2,8 @@
 
 #include <linux/if.h>
 
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "common/ifname.hpp"
 #include "common/interrupts.hpp"
@@ -40,6 +42,8 @@ MovedDevice move_one(const DeviceMove& m, const HostState& as_was, NetnsEnd host
     restore_addresses(container.sock, moved->index, link.name, moved->name, as_was.addresses);
     // runtime-spec "Network Devices": the runtime MUST set the device up.
     set_link_up(container.sock, *moved, true);
+    // K13: the move deleted its routes; the kernel takes them only through a device that is up.
+    restore_routes(container.sock, moved->index, moved->name, as_was.routes);
     NETDEV_LOG(info) << "moved to " << container.netns.label() << " as " << moved->name << " with "
                      << as_was.addresses.size() << " address(es)";
     return {as_was, moved->name, moved->index};
@@ -79,13 +83,32 @@ void restore_in_place(const HostState& as_was, LinkInfo now, NetlinkSocket& host
         set_link_master(host, now, as_was.master);
     }
     if (as_was.up != now.up()) set_link_up(host, now, as_was.up);
+    // Routes went with the down or the move (K13); a down device has none to restore.
+    if (as_was.up) restore_routes(host, now.index, as_was.name, as_was.routes);
+}
+
+// What cannot be carried is refused before the first change (routes.hpp check_routes).
+void refuse_unrestorable_routes(const std::vector<HostState>& devices, NetnsEnd container) {
+    bool any = std::any_of(devices.begin(), devices.end(),
+                           [](const HostState& h) { return !h.routes.empty(); });
+    if (!any) return;
+    std::vector<RouteRecord> in_target = list_routes(container.sock);
+    for (const HostState& h : devices)
+        check_routes(h.routes, h.index, h.name, h.addresses, in_target);
 }
 
 }  // namespace
 
 HostState snapshot_device(NetlinkSocket& host, const LinkInfo& link) {
-    HostState h{link.index, link.name, link.identity(), link.mac,
-                link.up(),  link.mtu,  link.master,     {}};
+    HostState h;
+    h.index = link.index;
+    h.name = link.name;
+    h.identity = link.identity();
+    h.mac = link.mac;
+    h.up = link.up();
+    h.mtu = link.mtu;
+    h.master = link.master;
+    h.routes = dump_routes(host, link.index, link.name);
     for (AddressRecord& a : dump_addresses(host, link.index, link.name)) {
         if (is_carried(a)) {
             NETDEV_LOG(debug) << "carry " << a.describe();
@@ -133,6 +156,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
         NETDEV_LOG_DEVICE(m.request.host_name);
         before.push_back(snapshot_device(host.sock, m.host_link));
     }
+    refuse_unrestorable_routes(before, container);
     throw_if_interrupted();
     if (journal) journal->begin(before);
     std::size_t touched = 0;

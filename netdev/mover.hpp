@@ -25,12 +25,14 @@ struct MovedDevice {
     int container_index = 0;
 };
 
-// What a device is and has on the host now (addresses: the carried ones). Changes nothing.
+// What a device is and has on the host now (addresses and routes: the carried ones).
+// Changes nothing.
 HostState snapshot_device(NetlinkSocket& host, const LinkInfo& link);
 
-// Moves every device of `plan` from `host` into `container`. With a journal, the record is
-// written before the first change (a failure there changes nothing: HookError(refused)) and
-// each step is recorded as it completes. On failure, returns all devices and throws:
+// Moves every device of `plan` from `host` into `container`, with addresses and routes; a
+// route that cannot exist there is refused (HookError(refused)) first. With a journal, the record
+// is written before the first change (a failure there changes nothing: HookError(refused)) and each
+// step is recorded as it completes. On failure, returns all devices and throws:
 // HookError(failed_restored) when all are back as they were, else HookError(restore_incomplete)
 // naming what could not be put back (the record is then kept for poststop and `recover`).
 std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, NetnsEnd container,
@@ -38,7 +40,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
 
 // Puts a device back on the host as it was, from wherever it is now: on the host (by
 // ifindex, else by identity MAC under whatever name the kernel gave it), or in `container`
-// when given. Restores name, MAC, MTU, master, addresses and admin state. Returns false
+// when given. Restores name, MAC, MTU, master, addresses, admin state and routes. Returns false
 // when it is nowhere (a virtual device dies with its netns). Throws HookError when it
 // cannot, e.g. when another device took its host name (then it is left where and as it is).
 bool bring_back(const HostState& as_was, NetnsEnd host, const NetnsEnd* container);

@@ -91,6 +91,36 @@ AddressRecord address_from(const json::object& o) {
     return a;
 }
 
+json::object route_json(const RouteRecord& r, const json::storage_ptr& sp) {
+    json::object o(sp);
+    o["family"] = r.family;
+    o["dst_len"] = r.dst_len;
+    o["src_len"] = r.src_len;
+    o["tos"] = r.tos;
+    o["protocol"] = r.protocol;
+    o["scope"] = r.scope;
+    o["type"] = r.type;
+    o["flags"] = r.flags;
+    o["table"] = r.table;
+    o["attributes"] = encode_attributes(r.replayed);
+    return o;
+}
+
+RouteRecord route_from(const json::object& o) {
+    RouteRecord r;
+    r.family = json::value_to<std::uint8_t>(o.at("family"));
+    r.dst_len = json::value_to<std::uint8_t>(o.at("dst_len"));
+    r.src_len = json::value_to<std::uint8_t>(o.at("src_len"));
+    r.tos = json::value_to<std::uint8_t>(o.at("tos"));
+    r.protocol = json::value_to<std::uint8_t>(o.at("protocol"));
+    r.scope = json::value_to<std::uint8_t>(o.at("scope"));
+    r.type = json::value_to<std::uint8_t>(o.at("type"));
+    r.flags = json::value_to<std::uint32_t>(o.at("flags"));
+    r.table = json::value_to<std::uint32_t>(o.at("table"));
+    r.replayed = decode_attributes(o.at("attributes").as_string());
+    return r;
+}
+
 json::object device_json(const HostState& h, const json::storage_ptr& sp) {
     json::array addrs(sp);
     addrs.reserve(h.addresses.size());
@@ -104,6 +134,9 @@ json::object device_json(const HostState& h, const json::storage_ptr& sp) {
     o["mtu"] = h.mtu;
     o["master"] = h.master;
     o["addresses"] = std::move(addrs);
+    json::array routes(sp);
+    for (const RouteRecord& r : h.routes) routes.emplace_back(route_json(r, sp));
+    o["routes"] = std::move(routes);
     return o;
 }
 
@@ -118,6 +151,8 @@ HostState device_from(const json::object& d) {
     h.master = json::value_to<int>(d.at("master"));
     for (const json::value& a : d.at("addresses").as_array())
         h.addresses.push_back(address_from(a.as_object()));
+    for (const json::value& r : d.at("routes").as_array())
+        h.routes.push_back(route_from(r.as_object()));
     return h;
 }
 
@@ -260,6 +295,7 @@ std::string describe_record(const ContainerRecord& rec) {
              (h.master ? ", master #" + std::to_string(h.master) : "") + ") -> " +
              (d.phase == DevicePhase::configured ? d.container_name : phase_name(d.phase)) + "\n";
         for (const AddressRecord& a : h.addresses) s += "      " + a.describe() + "\n";
+        for (const RouteRecord& r : h.routes) s += "      route " + r.describe(h.name) + "\n";
     }
     return s;
 }

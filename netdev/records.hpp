@@ -11,6 +11,7 @@
 
 #include "common/netns.hpp"
 #include "netdev/address.hpp"
+#include "netdev/routes.hpp"
 
 namespace netdev {
 
@@ -22,8 +23,9 @@ struct HostState {
     std::vector<std::uint8_t> mac;       // current MAC (a container may change it)
     bool up = false;
     std::uint32_t mtu = 0;
-    int master = 0;  // ifindex of its bridge on the host, 0 for none
-    std::vector<AddressRecord> addresses;
+    int master = 0;                        // ifindex of its bridge on the host, 0 for none
+    std::vector<AddressRecord> addresses;  // the carried ones (permanent, global)
+    std::vector<RouteRecord> routes;       // the carried ones through it (routes.hpp)
 };
 
 // How far the hook got with a device. `touched`: something may have changed, it must be

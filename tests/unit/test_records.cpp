@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include "common/error.hpp"
 #include "netdev/records.hpp"
@@ -16,7 +18,7 @@ ContainerRecord two_devices() {
     rec.bundle = "/run/bundles/c1";
     rec.netns = {3, 4026532000};
     rec.pin = "c1@x.record.netns";
-    HostState a{5, "v0", {2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 9}, true, 1400, 7, {}};
+    HostState a{5, "v0", {2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 9}, true, 1400, 7, {}, {}};
     AddressRecord addr;
     addr.family = 2;
     addr.prefixlen = 24;
@@ -24,7 +26,16 @@ ContainerRecord two_devices() {
     addr.label = "v0:web";
     addr.replayed = {{IFA_LOCAL, {192, 0, 2, 1}}, {IFA_BROADCAST, {192, 0, 2, 255}}};
     a.addresses.push_back(addr);
-    HostState b{6, "v1", {2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 2}, false, 1280, 0, {}};
+    RouteRecord route;
+    route.family = AF_INET;
+    route.dst_len = 24;
+    route.protocol = RTPROT_BOOT;
+    route.type = RTN_UNICAST;
+    route.table = 100;
+    route.replayed = {
+        {RTA_DST, {203, 0, 113, 0}}, {RTA_GATEWAY, {192, 0, 2, 2}}, {RTA_OIF, {5, 0, 0, 0}}};
+    a.routes.push_back(route);
+    HostState b{6, "v1", {2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 2}, false, 1280, 0, {}, {}};
     rec.devices.resize(2);
     rec.devices[0].host = a;
     rec.devices[1].host = b;
@@ -55,6 +66,8 @@ TEST_CASE("a record reads back with every field, phases from its step lines") {
     CHECK(d0.host.up);
     REQUIRE(d0.host.addresses.size() == 1);
     CHECK(d0.host.addresses[0].describe() == rec.devices[0].host.addresses[0].describe());
+    REQUIRE(d0.host.routes.size() == 1);
+    CHECK(d0.host.routes[0].describe("v0") == "203.0.113.0/24 via 192.0.2.2 dev v0 table 100");
     CHECK(back.devices[1].phase == DevicePhase::touched);
     // record_text() writes the same state compactly.
     ContainerRecord again = parse_record(record_text(back), "r");
