@@ -44,7 +44,8 @@ void give_back(const ContainerRecord& rec, const Netns* container) {
         const HostState& h = it->host;
         NETDEV_LOG_DEVICE(h.name);
         try {
-            if (!bring_back(h, {self, host_sock}, ctr_end ? &*ctr_end : nullptr))
+            if (!bring_back(h, {self, host_sock}, ctr_end ? &*ctr_end : nullptr,
+                            it->phase == DevicePhase::configured ? it->container_index : 0))
                 NETDEV_LOG(warning) << "not found anywhere: a virtual device (veth, macvlan) "
                                        "dies with its container netns";
         } catch (const HookError& e) {

@@ -120,17 +120,23 @@ HostState snapshot_device(NetlinkSocket& host, const LinkInfo& link) {
     return h;
 }
 
-bool bring_back(const HostState& as_was, NetnsEnd host, const NetnsEnd* container) {
+bool bring_back(const HostState& as_was, NetnsEnd host, const NetnsEnd* container,
+                int container_index) {
     NETDEV_LOG_DEVICE(as_was.name);
     std::optional<LinkInfo> now = locate(host, as_was, false);
     if (!now && container) {
-        if (std::optional<LinkInfo> away = locate(*container, as_was, true)) {
+        // An ifindex names one device of a netns; the hook's own record says it is ours.
+        std::optional<LinkInfo> away;
+        if (container_index) away = find_link_by_index(container->sock, container_index);
+        if (!away) away = locate(*container, as_was, true);
+        if (away) {
             refuse_taken_name(as_was, *away, host, container->netns.label());
             NETDEV_LOG(info) << "bringing back from " << container->netns.label() << " where it is "
                              << away->name;
             if (away->up()) set_link_up(container->sock, *away, false);
             move_link(container->sock, *away, host.netns.fd(), host.netns.label(), as_was.name);
-            now = locate(host, as_was, true);
+            // Under its host name now, which no other device has (checked above).
+            now = find_link_by_name(host.sock, as_was.name);
             if (!now)
                 throw HookError(ExitCode::restore_incomplete,
                                 "moved back but not found in " + host.netns.label());
@@ -185,7 +191,8 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
         std::string lost;
         for (std::size_t i = touched; i-- > 0;) {
             try {
-                if (!bring_back(before[i], host, &container))
+                int index = i < done.size() ? done[i].container_index : 0;
+                if (!bring_back(before[i], host, &container, index))
                     throw HookError(ExitCode::restore_incomplete,
                                     "not found in " + host.netns.label() + " nor in " +
                                         container.netns.label());

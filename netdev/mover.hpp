@@ -43,6 +43,9 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
 // when given. Restores name, MAC, MTU, master, addresses, admin state and routes. Returns false
 // when it is nowhere (a virtual device dies with its netns). Throws HookError when it
 // cannot, e.g. when another device took its host name (then it is left where and as it is).
-bool bring_back(const HostState& as_was, NetnsEnd host, const NetnsEnd* container);
+// `container_index`: its ifindex there when known (configured): found by it even when the
+// workload changed its MAC.
+bool bring_back(const HostState& as_was, NetnsEnd host, const NetnsEnd* container,
+                int container_index = 0);
 
 }  // namespace netdev

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "common/interrupts.hpp"
 #include "netdev/journal.hpp"
 #include "netdev/routes.hpp"
 #include "tests/integration/in_process.hpp"
@@ -68,69 +69,18 @@ HostView three_on_host(const World& w) {
     return v;
 }
 
-SocketFactory faulty(FaultPlan& plan) {
-    return [&plan](const Netns& ns) {
-        return NetlinkSocket(std::make_unique<FaultyTransport>(open_rtnl_transport(ns), plan),
-                             ns.label());
-    };
-}
-
-// A state dir of its own, so that `recover` (all records) sees only this run's.
-struct TempStateDir {
-    std::filesystem::path path;
-    TempStateDir() {
-        std::string tmpl = std::string(std::getenv("OCI_NETDEV_HOOK_STATE_DIR")) + "/run-XXXXXX";
-        if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-        path = tmpl;
-    }
-    ~TempStateDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-};
-
-// createRuntime as the hook runs it (write-ahead record, netns pinned for restore), in the
-// world's host netns, with `plan` injecting faults. Returns the error, if any.
-std::optional<HookError> recorded_move(const World& w, const Bundle& b, const StateDir& dir,
-                                       FaultPlan& plan) {
-    NetnsGuard in_host(w.host.netns());
-    Netns self = Netns::current();
-    Netns target = Netns::open_pid(w.init.pid());
-    try {
-        NetlinkSocket host_sock = faulty(plan)(self);
-        NetlinkSocket target_sock = faulty(plan)(target);
-        RtnlDirectory host_dir(host_sock), target_dir(target_sock);
-        MovePlan moves = plan_moves(kThree, host_dir, target_dir);
-        ContainerRecord header;
-        header.id = b.id();
-        header.bundle = b.dir().string();
-        header.netns = target.id();
-        Journal journal(dir, header, &target);
-        execute_plan(moves, {self, host_sock}, {target, target_sock}, &journal);
-    } catch (const HookError& e) {
-        return e;
-    }
-    return std::nullopt;
-}
-
-// The same in a forked child that SIGKILLs itself before request `kill_at`. True when the
-// child was killed, false when the run completed first.
-bool killed_move(const World& w, const Bundle& b, const std::string& dir, int kill_at) {
-    pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        FaultPlan plan{kill_at};
-        plan.kill = true;
-        auto error = recorded_move(w, b, StateDir(dir), plan);
-        ::_exit(error ? 1 : 0);
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) return true;
-    REQUIRE_MESSAGE(WIFEXITED(status), "child status " << status);
-    REQUIRE(WEXITSTATUS(status) == 0);
-    return false;
+// The 3-device run in a forked child that gets `signal` right before request `at`: 137
+// when SIGKILL killed it, else 0 when the run completed, 1 + the exit code of its error.
+int signalled_move(const World& w, const Bundle& b, const std::string& dir, int at, int signal,
+                   std::optional<double> deadline = {}) {
+    return in_child([&] {
+        if (signal != SIGKILL) arm_interrupts(deadline);
+        FaultPlan plan{at};
+        plan.signal = signal;
+        auto error = recorded_move(w, b, dir, kThree, plan);
+        if (!plan.fired) return error ? 99 : 0;
+        return error ? 1 + static_cast<int>(error->code()) : 98;
+    });
 }
 
 }  // namespace
@@ -176,7 +126,7 @@ TEST_CASE("a second fault during rollback: exit 4, the record kept, poststop res
         TempStateDir dir;
         FaultPlan plan{n, EIO};
         plan.fail_again_at = n + 2;
-        auto error = recorded_move(w, b, StateDir(dir.path), plan);
+        auto error = recorded_move(w, b, dir.str(), kThree, plan);
         REQUIRE_MESSAGE(plan.fired, "no run left a device out");
         REQUIRE(error);
         if (error->code() != ExitCode::restore_incomplete) continue;
@@ -206,26 +156,78 @@ TEST_CASE("SIGKILL before any netlink request of a 3-device run: poststop or rec
             TempStateDir dir;
             CAPTURE(way);
             CAPTURE(n);
-            bool killed = killed_move(w, b, dir.path.string(), n);
-            if (killed) ++runs;
+            int status = signalled_move(w, b, dir.str(), n, SIGKILL);
+            REQUIRE((status == 128 + SIGKILL || status == 0));
             w.init.stop();  // the runtime kills the container; the pin keeps its netns
-            std::vector<std::string> args{"--state-dir", dir.path.string(), way};
+            std::vector<std::string> args{"--state-dir", dir.str(), way};
             if (way == "poststop") args.insert(args.begin(), "--restore");
+            // Past the last request the run completed: given back all the same.
             HookResult r = run_hook_binary(w.host, b.state(0, "stopped"), args);
-            if (!killed) {  // past the last request: a complete run, given back as well
-                CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
-                CHECK(three_on_host(w) == before);
-                break;
-            }
             CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
             HostView after = three_on_host(w);
             CHECK(after == before);
             bool no_records = std::filesystem::is_empty(dir.path);
             CHECK(no_records);
+            if (status == 0) break;
+            ++runs;
             if (r.exit_code == 0 && after == before && no_records) ++intact;
         }
     }
     std::cout << "kill test: " << intact << "/" << runs << " runs intact\n";
     CHECK(runs >= 30);
     CHECK(intact == runs);
+}
+
+TEST_CASE("createRuntime run again after a SIGKILL finishes the job; poststop gives it all back") {
+    const std::string three = R"({"v0":{"name":"c0"},"v1":{"name":"c1"},"v2":{"name":"eth%d"}})";
+    for (int n : {8, 14, 20}) {  // v0 moved, v1 half way, v2 half way
+        CAPTURE(n);
+        World w;
+        build_three(w);
+        HostView before = three_on_host(w);
+        Bundle b(config_with(three));
+        TempStateDir dir;
+        REQUIRE(signalled_move(w, b, dir.str(), n, SIGKILL) == 128 + SIGKILL);
+        HookResult again =
+            run_hook_binary(w.host, b.state(w.init.pid()),
+                            {"--state-dir", dir.str(), "--restore", "createRuntime"});
+        CHECK_MESSAGE(again.exit_code == 0, again.stderr_text);
+        CHECK(link_names(w.container) == std::vector<std::string>{"c0", "c1", "eth0"});
+        CHECK(w.in_container("c0").addresses.size() == 3);
+        CHECK(w.in_container("c1").addresses.size() == 2);
+        CHECK(w.in_container("c1").up);
+        CHECK(routes_of(w.container, "c0").size() == 2);
+        HookResult r = run_hook_binary(w.host, b.state(0, "stopped"),
+                                       {"--state-dir", dir.str(), "--restore", "poststop"});
+        CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+        CHECK(three_on_host(w) == before);
+    }
+}
+
+TEST_CASE("SIGTERM, SIGINT or the deadline half way: the hook rolls back, then exits 1") {
+    for (int signal : {SIGTERM, SIGINT, SIGALRM}) {
+        CAPTURE(signal);
+        World w;
+        build_three(w);
+        HostView before = three_on_host(w);
+        Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+        TempStateDir dir;
+        // Request 12: v0 is in the container, v1 on its way. SIGALRM is the deadline's timer.
+        int status = signalled_move(w, b, dir.str(), 12, signal, 3600);
+        CHECK(status == 1 + static_cast<int>(ExitCode::failed_restored));
+        CHECK(three_on_host(w) == before);
+        CHECK(link_names(w.container).empty());
+        CHECK(std::filesystem::is_empty(dir.path));
+    }
+}
+
+TEST_CASE("a deadline that passes before the hook is done: rolled back, named in the error") {
+    World w;
+    build_three(w);
+    HostView before = three_on_host(w);
+    Bundle b(config_with(R"({"v0":{"name":"c0"},"v1":{"name":"c1"}})"));
+    HookResult r = w.hook(b, {"--deadline", "0.000001", "createRuntime"});
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.stderr_text, "the deadline of 1e-06 s (--deadline) passed"));
+    CHECK(three_on_host(w) == before);
 }

@@ -20,7 +20,11 @@ void FaultyTransport::send(std::span<const std::byte> bytes) {
         ++plan_.seen;
         if (plan_.seen == plan_.fail_at || plan_.seen == plan_.fail_again_at) fail = true;
     }
-    if (fail && plan_.kill) ::raise(SIGKILL);
+    if (fail && plan_.signal) {
+        plan_.fired = true;
+        ::raise(plan_.signal);
+        return real_->send(bytes);
+    }
     if (!fail) return real_->send(bytes);
     plan_.fired = true;
     // What the kernel sends for a refused request: NLMSG_ERROR with the request's header.

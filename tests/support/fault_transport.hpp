@@ -2,7 +2,7 @@
 // Fault injection at the netlink seam: the N-th request message (counted across every socket
 // sharing one FaultPlan) is not sent; the kernel's answer is replaced by an error with a
 // chosen errno. A datagram holding the N-th request (a batch) fails whole. Or the process is
-// SIGKILLed right before sending it (run it in a forked child).
+// sent a signal right before sending it (run it in a forked child).
 #include <deque>
 #include <memory>
 #include <vector>
@@ -16,7 +16,9 @@ struct FaultPlan {
     int error = 5;    // EIO
     int seen = 0;     // requests so far
     bool fired = false;
-    bool kill = false;      // at fail_at, raise(SIGKILL) instead: what a runtime's timeout does
+    // At fail_at, raise this signal and then send as usual instead: SIGKILL is what a
+    // runtime does when the hook passes its timeout; SIGTERM, SIGALRM (the deadline).
+    int signal = 0;
     int fail_again_at = 0;  // a second fault (e.g. during rollback); 0 never
 };
 

@@ -156,9 +156,10 @@ SyslogSink::~SyslogSink() {
 }
 
 void SyslogSink::enter() const {
-    if (::unshare(CLONE_NEWNS) != 0 ||
-        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
-        ::_exit(125);
+    // The test process's mounts are private already (integration/main.cpp), so this one's
+    // /dev/log stays here; but not made private again: the state dir is shared, so that the
+    // hook's netns pins in it outlive the hook as they do under a runtime.
+    if (::unshare(CLONE_NEWNS) != 0) ::_exit(125);
     std::string log = (dir_ / "log").string();
     struct stat st {};
     if (::lstat("/dev/log", &st) == 0) {
