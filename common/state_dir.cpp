@@ -61,8 +61,32 @@ void StateDir::write_file(const std::string& name, const std::string& content) c
         done += static_cast<std::size_t>(n);
     }
     if (::fsync(fd.get()) != 0) throw_errno(ExitCode::failed_restored, "fsync " + tmp, errno);
-    if (::renameat(dir_.get(), tmp.c_str(), dir_.get(), name.c_str()) != 0)
-        throw_errno(ExitCode::failed_restored, "rename to " + path_ + "/" + name, errno);
+    if (::renameat(dir_.get(), tmp.c_str(), dir_.get(), name.c_str()) != 0) {
+        int err = errno;
+        ::unlinkat(dir_.get(), tmp.c_str(), 0);
+        throw_errno(ExitCode::failed_restored, "rename to " + path_ + "/" + name, err);
+    }
+    // The rename itself is durable only once the directory is synced.
+    if (::fsync(dir_.get()) != 0) throw_errno(ExitCode::failed_restored, "fsync " + path_, errno);
+}
+
+UniqueFd StateDir::open_for_append(const std::string& name) const {
+    UniqueFd fd(::openat(dir_.get(), name.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) throw_errno(ExitCode::failed_restored, "open " + path_ + "/" + name, errno);
+    return fd;
+}
+
+void StateDir::append(const UniqueFd& file, const std::string& text,
+                      const std::string& name) const {
+    // One write: a step line is whole or (torn by a crash) ignored by the reader.
+    ssize_t n;
+    do n = ::write(file.get(), text.data(), text.size());
+    while (n < 0 && errno == EINTR);
+    if (n != static_cast<ssize_t>(text.size()))
+        throw_errno(ExitCode::failed_restored, "append to " + path_ + "/" + name,
+                    n < 0 ? errno : EIO);
+    if (::fdatasync(file.get()) != 0)
+        throw_errno(ExitCode::failed_restored, "fsync " + path_ + "/" + name, errno);
 }
 
 std::optional<std::string> StateDir::read_file(const std::string& name) const {

@@ -43,6 +43,11 @@ class StateDir {
     // The content of `name`, or nullopt when it does not exist.
     std::optional<std::string> read_file(const std::string& name) const;
     void remove_file(const std::string& name) const;
+    // `name` (which must exist) opened for append().
+    UniqueFd open_for_append(const std::string& name) const;
+    // Appends `text` to a file from open_for_append() and syncs it: once this returns, it
+    // survives the hook being killed (and, on a disk, a crash).
+    void append(const UniqueFd& file, const std::string& text, const std::string& name) const;
     // Names of the files ending in `suffix`, sorted.
     std::vector<std::string> list(const std::string& suffix) const;
     const std::string& path() const { return path_; }

@@ -23,6 +23,14 @@ Stage parse_stage(std::string_view arg) {
                 "(or the commands check, move)");
 }
 
+double parse_deadline(const std::string& text) {
+    double seconds = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec != std::errc() || end != text.data() + text.size() || !(seconds > 0) || seconds > 3600)
+        usage_error("--deadline \"" + text + "\": expected seconds, more than 0, at most 3600");
+    return seconds;
+}
+
 pid_t parse_pid(const std::string& text) {
     pid_t pid = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
@@ -62,6 +70,7 @@ void take_positional(CliOptions& opts, std::vector<std::string>& words, std::str
         if (arg == "check") return void(opts.command = Command::check);
         if (arg == "move") return void(opts.command = Command::move);
         if (arg == "status") return void(opts.command = Command::status);
+        if (arg == "recover") return void(opts.command = Command::recover);
     }
     words.emplace_back(arg);
 }
@@ -79,7 +88,10 @@ void finish(CliOptions& opts, std::vector<std::string>& words) {
                 usage_error("check: give a BUNDLE directory or --state FILE");
             break;
         case Command::status:
-            if (words.size() > 1) usage_error("status: unexpected argument \"" + words[1] + "\"");
+        case Command::recover:
+            if (words.size() > 1)
+                usage_error(std::string(opts.command == Command::status ? "status" : "recover") +
+                            ": unexpected argument \"" + words[1] + "\"");
             if (!words.empty()) opts.container_id = words[0];
             break;
         case Command::move:
@@ -116,6 +128,8 @@ CliOptions parse_cli(int argc, const char* const* argv) {
             opts.log.file = value;
         } else if (arg == "--restore") {
             opts.restore = true;
+        } else if (r.option("--deadline", value)) {
+            opts.deadline_seconds = parse_deadline(value);
         } else if (r.option("--policy", value)) {
             if (value.empty()) usage_error("--policy: empty path");
             opts.policy_path = value;
@@ -158,6 +172,7 @@ std::string usage_text() {
        oci-netdev-hook [OPTIONS] check BUNDLE | --state FILE
        oci-netdev-hook [OPTIONS] move --netns PATH | --pid PID HOSTDEV[=NAME]...
        oci-netdev-hook [OPTIONS] status [ID]
+       oci-netdev-hook [OPTIONS] recover [ID]
 
 An OCI hook that moves the network devices listed in the bundle's config.json
 (linux.netDevices, the annotation oci-netdev-hook.devices, or
@@ -170,8 +185,8 @@ rule of the admin's policy (oci-netdev-hook-policy(5)).
 STAGE   createRuntime (or prestart): move the devices.
         createContainer: check they are present and up; moves nothing.
         poststop: forget the container's record; with --restore (or the
-        annotation oci-netdev-hook.restore=true) first give every device
-        back to the host as it was.
+        annotation oci-netdev-hook.restore=true), or when createRuntime never
+        finished, first give every device back to the host as it was.
         Without STAGE: taken from state.status ("creating"/"created").
 
 check   Dry run: parse and validate BUNDLE/config.json (with --state FILE, the
@@ -179,6 +194,8 @@ check   Dry run: parse and validate BUNDLE/config.json (with --state FILE, the
         and the rule that made it, the plan and what would fail. Changes nothing; the exit code is the one the hook would return.
 move    The same move without a runtime, into the netns at PATH or of PID.
 status  The records of moved devices (all containers, or ID).
+recover Give every recorded device back to the host as it was (for an admin,
+        or at boot): all containers that are gone, or ID whatever its state.
 
 Options:
   --log-level LEVEL  trace, debug, info, warning (default), error; to stderr
@@ -186,7 +203,10 @@ Options:
   --policy PATH      the admin policy (default /etc/oci-netdev-hook/policy.json,
                      or $OCI_NETDEV_HOOK_POLICY); must be owned by root and
                      not writable by group or others
-  --restore          poststop: give the devices back to the host
+  --restore          poststop: give the devices back to the host; createRuntime:
+                     keep the container netns until then
+  --deadline SECONDS the whole run, rollback included, ends within it (default
+                     8; keep it below the runtime's hook timeout)
   --state-dir DIR    records and locks (default /run/oci-netdev-hook, or
                      $OCI_NETDEV_HOOK_STATE_DIR)
   --sysfs-root DIR   read sysfs for pci: and vf: selectors under DIR instead

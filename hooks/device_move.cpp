@@ -7,7 +7,8 @@
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "hooks/device_locks.hpp"
-#include "netdev/records.hpp"
+#include "hooks/give_back.hpp"
+#include "netdev/journal.hpp"
 #include "netdev/rtnl_directory.hpp"
 
 namespace netdev {
@@ -24,34 +25,19 @@ class UnknownNetns final : public LinkLookup {
     std::string label_ = "the container netns (unknown)";
 };
 
-DeviceRecord record_of(const MovedDevice& m, const MovePlan& plan) {
-    DeviceRecord r{m.host_link.name, m.host_link.index, m.host_link.identity(), m.host_link.up(),
-                   m.host_link.mtu,  m.addresses,       m.container_name,       m.container_index};
-    for (const DeviceMove& planned : plan.moves)
-        if (planned.host_link.index == m.host_link.index) r.requested = planned.request.requested;
-    return r;
-}
-
-// Commit: adds the moved devices to the container's record; a record left by an earlier
-// container with the same id (another netns) is replaced.
-void save_record(const PipelineRun& run, const MovePlan& plan,
-                 const std::vector<MovedDevice>& moved) {
-    const StateDir& dir = *run.state_dir;
-    const std::string file = run.record_id + ".json";
-    ContainerRecord rec;
-    if (auto old = dir.read_file(file)) {
-        rec = record_from_json(*old, dir.path() + "/" + file);
-        if (!(rec.netns == run.target->id())) rec.devices.clear();
-    }
-    rec.id = run.record_id;
-    rec.netns = run.target->id();
-    rec.netns_path = run.target_path;
-    for (const MovedDevice& m : moved) {
-        std::erase_if(rec.devices,
-                      [&](const DeviceRecord& d) { return d.host_name == m.host_link.name; });
-        rec.devices.push_back(record_of(m, plan));
-    }
-    dir.write_file(file, record_to_json(rec));
+// The write-ahead record of this run, after settling what an earlier run for the same
+// container left (give_back.hpp); with run.pin, begin() pins the target netns.
+std::optional<Journal> open_journal(const PipelineRun& run) {
+    if (run.record_id.empty()) return std::nullopt;
+    ContainerRecord header;
+    header.id = run.record_id;
+    header.bundle = run.bundle;
+    header.netns = run.target->id();
+    header.netns_path = run.target_path;
+    std::optional<Journal> j;
+    j.emplace(*run.state_dir, std::move(header), run.pin ? run.target : nullptr);
+    settle_earlier_run(*j, *run.target, *run.state_dir);
+    return j;
 }
 
 std::optional<HookError> first_refusal(const std::vector<Decision>& decisions) {
@@ -101,16 +87,14 @@ const Decision* decision_for(const std::vector<Decision>& decisions, const std::
 }
 
 // Act: the one call into the mover; the failure of a move is audited for every device.
-std::vector<MovedDevice> act(const PipelineRun& run, const MovePlan& plan, NetnsEnd host,
+std::vector<MovedDevice> act(Journal* journal, const MovePlan& plan, NetnsEnd host,
                              NetnsEnd container, const std::vector<Decision>& decisions) {
-    CommitStep commit;
-    if (!run.record_id.empty() && !plan.moves.empty())
-        commit = [&](const std::vector<MovedDevice>& moved) { save_record(run, plan, moved); };
+    if (plan.moves.empty()) return {};
     try {
-        std::vector<MovedDevice> moved = execute_plan(plan, host, container, commit);
+        std::vector<MovedDevice> moved = execute_plan(plan, host, container, journal);
         for (const MovedDevice& m : moved) {
-            const Decision* d = decision_for(decisions, m.host_link.name);
-            audit(m.host_link.name, "moved",
+            const Decision* d = decision_for(decisions, m.host.name);
+            audit(m.host.name, "moved",
                   (d ? d->rule : std::string("?")) + ", as " + m.container_name);
         }
         return moved;
@@ -165,6 +149,9 @@ PipelineResult run_pipeline(const PipelineRun& run) {
     Ends ends(run.target, run.sysfs_root);
     LinkLookup& container = ends.container();
 
+    // Before resolving: a killed earlier run's devices are back on the host first.
+    std::optional<Journal> journal = dry_run ? std::nullopt : open_journal(run);
+
     // Resolve and lock (a dry run takes no locks: it must not wait for or delay a hook).
     LockedDevices locked;
     if (dry_run)
@@ -181,7 +168,12 @@ PipelineResult run_pipeline(const PipelineRun& run) {
     std::optional<HookError> refusal = first_refusal(result.decisions);
     if (!refusal) {
         try {
-            result.plan = plan_moves(locked.devices, container);
+            MovedEvidence evidence;
+            if (journal)
+                evidence = [&](const NetDeviceRequest& r, const LinkInfo& l) {
+                    return journal->moved_here(r, l);
+                };
+            result.plan = plan_moves(locked.devices, container, evidence);
         } catch (const HookError& e) {
             refusal = e;
             if (!dry_run) audit("-", "refused", std::string("plan: ") + e.what());
@@ -190,7 +182,7 @@ PipelineResult run_pipeline(const PipelineRun& run) {
     if (refusal && !dry_run) throw *refusal;
     result.refusal = std::move(refusal);
     if (dry_run) return result;
-    result.moved = act(run, result.plan, {ends.self, ends.host_sock},
+    result.moved = act(journal ? &*journal : nullptr, result.plan, {ends.self, ends.host_sock},
                        {*run.target, *ends.target_sock}, result.decisions);
     return result;
 }

@@ -4,7 +4,8 @@
 //   request -> resolve -> lock -> authorize -> plan -> act -> commit
 // request: DeviceRequestSet; resolve: netdev/resolve.hpp; lock: device_locks.hpp;
 // authorize: authorize.hpp (guardrails, policy); plan: netdev/planner.hpp;
-// act: netdev/mover.hpp execute_plan (called here only); commit: the container's record.
+// act: netdev/mover.hpp execute_plan (called here only), journaled in the container's
+// write-ahead record (netdev/journal.hpp) from before the first change to the commit.
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,8 @@ struct PipelineRun {
     std::string record_id;                // container id to record under; empty: no record
     std::string target_path;              // the config's netns path, kept in the record
     std::string sysfs_root = kSysfsRoot;  // where selectors read sysfs (--sysfs-root: tests)
+    std::string bundle;                   // with record_id, names the record (record_file_name)
+    bool pin = false;                     // keep the target netns alive until poststop (restore on)
 };
 
 struct PipelineResult {

@@ -6,8 +6,10 @@
 
 #include "common/error.hpp"
 #include "common/escape.hpp"
+#include "common/interrupts.hpp"
 #include "common/logging.hpp"
 #include "hooks/cli.hpp"
+#include "hooks/poststop.hpp"
 #include "hooks/run_hook.hpp"
 #include "hooks/version.hpp"
 
@@ -36,6 +38,8 @@ int main(int argc, char** argv) {
             return 0;
         }
         init_logging(options.log);
+        // SIGTERM, SIGINT and the deadline roll back what was done, then exit.
+        arm_interrupts(options.deadline_seconds);
         switch (options.command) {
             case Command::hook:
                 run_hook(options, STDIN_FILENO);
@@ -48,6 +52,9 @@ int main(int argc, char** argv) {
                 break;
             case Command::status:
                 run_status(options, std::cout);
+                break;
+            case Command::recover:
+                run_recover(options.container_id, StateDir(options.state_dir), std::cout);
                 break;
         }
         return 0;

@@ -1,80 +1,71 @@
-// poststop: give recorded devices back to the host as they were (opt-in), then forget them.
-#include <linux/if.h>
+// poststop and recover: give recorded devices back to the host as they were, then forget them.
+#include "hooks/poststop.hpp"
+
+#include <ostream>
 
 #include "common/audit.hpp"
 #include "common/error.hpp"
 #include "common/logging.hpp"
-#include "hooks/poststop.hpp"
-#include "netdev/records.hpp"
+#include "common/netns_pin.hpp"
+#include "hooks/give_back.hpp"
 
 namespace netdev {
 namespace {
 
-// The container netns of the record, if it is still alive and reachable by its path (a
-// pre-created netns); a netns made for the container is gone with it.
-std::optional<Netns> live_container_netns(const ContainerRecord& rec) {
-    if (rec.netns_path.empty()) return std::nullopt;
-    try {
-        Netns ns = Netns::open_path(rec.netns_path);
-        if (ns.id() == rec.netns) return ns;
-        NETDEV_LOG(info) << rec.netns_path << " is another netns now";
-    } catch (const HookError& e) {
-        NETDEV_LOG(info) << "container netns gone: " << e.what();
-    }
-    return std::nullopt;
-}
-
-LinkInfo original_of(const DeviceRecord& d) {
-    LinkInfo l;
-    l.index = d.host_index;
-    l.name = d.host_name;
-    l.flags = d.was_up ? IFF_UP : 0;
-    l.mtu = d.mtu;
-    l.mac = d.mac;  // the identity MAC (permanent when the device has one)
-    return l;
+void give_back_and_release(const StateDir& dir, const std::string& file,
+                           const ContainerRecord& rec) {
+    std::optional<Netns> ctr = find_container_netns(rec, dir);
+    if (!ctr) NETDEV_LOG(debug) << "container netns of " << rec.id << " is gone";
+    give_back(rec, ctr ? &*ctr : nullptr);
+    release_record(dir, file, rec);
 }
 
 }  // namespace
 
 void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
     validate_container_id(st.id);
-    const std::string file = st.id + ".json";
-    std::optional<std::string> text = dir.read_file(file);
-    if (!text) {
+    const std::string file = record_file_name(st.id, st.bundle);
+    std::optional<ContainerRecord> rec = read_record(dir, file);
+    if (!rec) {
         NETDEV_LOG(debug) << "no record for " << st.id << ": nothing to give back";
         return;
     }
-    if (!restore) {
-        dir.remove_file(file);
+    if (!rec->committed) {
+        NETDEV_LOG(warning) << "createRuntime never finished: giving every device back";
+    } else if (!restore) {
+        release_record(dir, file, *rec);  // the kernel's default fate for the devices
         return;
     }
-    ContainerRecord rec = record_from_json(*text, dir.path() + "/" + file);
-    Netns self = Netns::current();
-    NetlinkSocket host_sock = NetlinkSocket::open_in(self);
-    std::optional<Netns> ctr = live_container_netns(rec);
-    std::optional<NetlinkSocket> ctr_sock;
-    if (ctr) ctr_sock.emplace(NetlinkSocket::open_in(*ctr));
-    std::optional<NetnsEnd> ctr_end;
-    if (ctr) ctr_end.emplace(NetnsEnd{*ctr, *ctr_sock});
+    give_back_and_release(dir, file, *rec);
+}
 
+void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) {
+    if (!id.empty()) validate_container_id(id);
     std::string problems;
-    for (const DeviceRecord& d : rec.devices) {
-        NETDEV_LOG_DEVICE(d.host_name);
+    int seen = 0;
+    for (const std::string& file : dir.list(kRecordSuffix)) {
+        if (!id.empty() && !record_file_may_be_of(file, id)) continue;
+        std::optional<ContainerRecord> rec = read_record(dir, file);
+        if (!rec || (!id.empty() && rec->id != id)) continue;
+        ++seen;
+        if (id.empty())
+            if (std::optional<pid_t> pid = process_in_netns(rec->netns)) {
+                out << "container " << rec->id << ": running (pid " << *pid
+                    << " is in its netns), left alone\n";
+                continue;
+            }
+        set_log_context(rec->id, "recover");
         try {
-            SearchScope scope{ctr_end ? &*ctr_end : nullptr, true};
-            if (return_home(original_of(d), d.addresses, {self, host_sock}, scope))
-                audit(d.host_name, "returned", "poststop");
-            else
-                NETDEV_LOG(warning) << "not found anywhere: a virtual device (veth, macvlan) "
-                                       "dies with its container netns";
+            give_back_and_release(dir, file, *rec);
+            out << "container " << rec->id << ": every device given back\n";
         } catch (const HookError& e) {
-            audit(d.host_name, "failed", std::string("poststop: ") + e.what());
-            problems += (problems.empty() ? "" : "; ") + d.host_name + ": " + e.what();
+            problems += (problems.empty() ? "" : "; ") + rec->id + ": " + e.what();
         }
     }
-    // Kept while something could not be given back: `status` shows it, a re-run retries.
+    if (!id.empty() && seen == 0)
+        throw HookError(ExitCode::invalid_input, "no record for " + id + " in " + dir.path());
+    if (seen == 0) out << "no records in " << dir.path() << "\n";
     if (!problems.empty()) throw HookError(ExitCode::restore_incomplete, problems);
-    dir.remove_file(file);
 }
 
 }  // namespace netdev

@@ -10,7 +10,7 @@
 #include "hooks/device_move.hpp"
 #include "hooks/native_net_devices.hpp"
 #include "hooks/poststop.hpp"
-#include "netdev/records.hpp"
+#include "netdev/journal.hpp"
 #include "netdev/verify.hpp"
 
 namespace netdev {
@@ -28,6 +28,16 @@ Stage stage_from_state(const OciState& st) {
                         "\" does not tell the stage; pass it as an argument (createRuntime)");
 }
 
+namespace {
+
+// --restore, or the annotation oci-netdev-hook.restore=true.
+bool restore_on(const CliOptions& options, const Annotations& annotations) {
+    auto ann = annotations.find(kRestoreAnnotation);
+    return options.restore || (ann != annotations.end() && ann->second == "true");
+}
+
+}  // namespace
+
 void run_hook(const CliOptions& options, int state_fd) {
     OciState st = parse_state(read_fd_bounded(state_fd, kMaxStateBytes, "state on stdin"));
     Stage stage = options.stage == Stage::from_state ? stage_from_state(st) : options.stage;
@@ -37,9 +47,7 @@ void run_hook(const CliOptions& options, int state_fd) {
     KubePod pod = kube_pod_of({}, st.annotations);
     set_audit_context({st.id, pod.namespace_name, pod.pod_name, "record"});
     if (stage == Stage::poststop) {
-        auto ann = st.annotations.find(std::string(kRestoreAnnotation));
-        bool restore = options.restore || (ann != st.annotations.end() && ann->second == "true");
-        run_poststop(st, restore, StateDir(options.state_dir));
+        run_poststop(st, restore_on(options, st.annotations), StateDir(options.state_dir));
         return;
     }
 
@@ -67,25 +75,26 @@ void run_hook(const CliOptions& options, int state_fd) {
     Netns target = open_config_target(cfg, st);
     StateDir dir(options.state_dir);
     if (leave_to_runtime(cfg, st, target, dir)) return;
-    run_pipeline({request, policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root});
+    // With restore on, the netns is pinned so that a veth in it outlives the container.
+    bool pin = restore_on(options, st.annotations) || restore_on(options, cfg.annotations);
+    run_pipeline(
+        {request, policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root, st.bundle, pin});
 }
 
 void run_status(const CliOptions& options, std::ostream& out) {
     StateDir dir(options.state_dir);
-    std::vector<std::string> files;
-    if (options.container_id.empty()) {
-        files = dir.list(".json");
-    } else {
-        validate_container_id(options.container_id);
-        files.push_back(options.container_id + ".json");
+    const std::string& id = options.container_id;
+    if (!id.empty()) validate_container_id(id);
+    bool any = false;
+    for (const std::string& f : dir.list(kRecordSuffix)) {
+        if (!id.empty() && !record_file_may_be_of(f, id)) continue;
+        std::optional<ContainerRecord> rec = read_record(dir, f);
+        if (!rec || (!id.empty() && rec->id != id)) continue;
+        out << describe_record(*rec);
+        any = true;
     }
-    for (const std::string& f : files) {
-        std::optional<std::string> text = dir.read_file(f);
-        if (!text)
-            throw HookError(ExitCode::invalid_input, "no record for " + f.substr(0, f.size() - 5));
-        out << describe_record(record_from_json(*text, dir.path() + "/" + f));
-    }
-    if (files.empty()) out << "no devices recorded in " << dir.path() << "\n";
+    if (!id.empty() && !any) throw HookError(ExitCode::invalid_input, "no record for " + id);
+    if (!any) out << "no devices recorded in " << dir.path() << "\n";
 }
 
 }  // namespace netdev

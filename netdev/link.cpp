@@ -221,6 +221,20 @@ void set_link_mtu(NetlinkSocket& sock, const LinkInfo& link, std::uint32_t mtu) 
     sock.transact(msg, "set " + link.name + " mtu " + std::to_string(mtu));
 }
 
+void set_link_mac(NetlinkSocket& sock, const LinkInfo& link, const std::vector<std::uint8_t>& mac) {
+    MessageBuilder msg(RTM_NEWLINK, 0);
+    put_ifinfo(msg, link.index);
+    msg.put(IFLA_ADDRESS, mac);
+    sock.transact(msg, "set " + link.name + " address " + mac_text(mac));
+}
+
+void set_link_master(NetlinkSocket& sock, const LinkInfo& link, int master) {
+    MessageBuilder msg(RTM_NEWLINK, 0);
+    put_ifinfo(msg, link.index);
+    msg.put_u32(IFLA_MASTER, static_cast<std::uint32_t>(master));
+    sock.transact(msg, "set " + link.name + " master #" + std::to_string(master));
+}
+
 void move_link(NetlinkSocket& sock, const LinkInfo& link, int netns_fd, const std::string& label,
                const std::string& new_name) {
     MessageBuilder msg(RTM_NEWLINK, 0);

@@ -51,6 +51,10 @@ void set_link_up(NetlinkSocket& sock, const LinkInfo& link, bool up);
 void rename_link(NetlinkSocket& sock, const LinkInfo& link, const std::string& new_name);
 // `ip link set dev X mtu N`.
 void set_link_mtu(NetlinkSocket& sock, const LinkInfo& link, std::uint32_t mtu);
+// `ip link set dev X address MAC`.
+void set_link_mac(NetlinkSocket& sock, const LinkInfo& link, const std::vector<std::uint8_t>& mac);
+// `ip link set dev X master M` (`nomaster` for 0).
+void set_link_master(NetlinkSocket& sock, const LinkInfo& link, int master);
 // `ip link set dev X netns FD name NEW`: ONE RTM_NEWLINK with IFLA_NET_NS_FD + IFLA_IFNAME.
 // Not atomic (KERNEL-FACTS K2): on failure the device may already be in the target.
 void move_link(NetlinkSocket& sock, const LinkInfo& link, int netns_fd, const std::string& label,

@@ -1,15 +1,17 @@
 #pragma once
-// Acting on a MovePlan: snapshot, down, move, restore, up; and, on any failure, every device
-// touched goes back to the host as it was (runtime-spec runtime.md "Errors").
-#include <functional>
+// Acting on a MovePlan: snapshot, write-ahead record, down, move, restore, up; and, on any
+// failure, every device touched goes back to the host as it was (runtime-spec runtime.md
+// "Errors").
 #include <string>
 #include <vector>
 
 #include "common/netns.hpp"
-#include "netdev/address.hpp"
 #include "netdev/planner.hpp"
+#include "netdev/records.hpp"
 
 namespace netdev {
+
+class Journal;
 
 // The two ends of a move, each a netns with its own socket opened once.
 struct NetnsEnd {
@@ -18,33 +20,32 @@ struct NetnsEnd {
 };
 
 struct MovedDevice {
-    LinkInfo host_link;          // as it was on the host
+    HostState host;              // as it was on the host, addresses included
     std::string container_name;  // the kernel's pick for a %d template
     int container_index = 0;
-    std::vector<AddressRecord> addresses;  // what was carried over
 };
 
-// Called once every device is in place; if it throws, they all go back like on any failure.
-using CommitStep = std::function<void(const std::vector<MovedDevice>&)>;
+// What a device is and has on the host now (addresses and routes: the carried ones).
+// Changes nothing.
+HostState snapshot_device(NetlinkSocket& host, const LinkInfo& link);
 
-// Moves every device of `plan` from `host` into `container`, then runs `commit`. On failure,
-// returns all of them and throws: HookError(failed_restored) when all are back as they were,
-// else HookError(restore_incomplete) naming what could not be put back.
+// Moves every device of `plan` from `host` into `container`, with addresses and routes; a
+// route that cannot exist there is refused (HookError(refused)) first. With a journal, the record
+// is written before the first change (a failure there changes nothing: HookError(refused)) and each
+// step is recorded as it completes. On failure, returns all devices and throws:
+// HookError(failed_restored) when all are back as they were, else HookError(restore_incomplete)
+// naming what could not be put back (the record is then kept for poststop and `recover`).
 std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, NetnsEnd container,
-                                      const CommitStep& commit = {});
+                                      Journal* journal = nullptr);
 
-// Where to look for a device that is to go home.
-struct SearchScope {
-    const NetnsEnd* container = nullptr;  // a live container netns, if any
-    bool scan_host = false;  // also match every host link by identity MAC (poststop: the
-                             // kernel brings physical devices back under other names/indexes)
-};
-
-// Puts a device back on the host: wherever it is now, under its original name, with
-// `addresses` and its original admin state and MTU. Returns false when it is nowhere (a
-// virtual device dies with its netns). Throws HookError when it cannot, e.g. when another
-// device took its host name meanwhile (then it is left where and as it is).
-bool return_home(const LinkInfo& original, const std::vector<AddressRecord>& addresses,
-                 NetnsEnd host, SearchScope scope);
+// Puts a device back on the host as it was, from wherever it is now: on the host (by
+// ifindex, else by identity MAC under whatever name the kernel gave it), or in `container`
+// when given. Restores name, MAC, MTU, master, addresses, admin state and routes. Returns false
+// when it is nowhere (a virtual device dies with its netns). Throws HookError when it
+// cannot, e.g. when another device took its host name (then it is left where and as it is).
+// `container_index`: its ifindex there when known (configured): found by it even when the
+// workload changed its MAC.
+bool bring_back(const HostState& as_was, NetnsEnd host, const NetnsEnd* container,
+                int container_index = 0);
 
 }  // namespace netdev

@@ -58,13 +58,21 @@ void validate_requests(const std::vector<NetDeviceRequest>& requests, const std:
     }
 }
 
-MovePlan plan_moves(const std::vector<ResolvedDevice>& devices, LinkLookup& container) {
+MovePlan plan_moves(const std::vector<ResolvedDevice>& devices, LinkLookup& container,
+                    const MovedEvidence& moved_here) {
     MovePlan plan;
     std::set<int> indexes;
     for (const ResolvedDevice& d : devices) {
         const NetDeviceRequest& r = d.request;
         if (!d.host_link) {
             if (!d.already_moved) refuse(r.host_name, "no such device in host netns");
+            // Done already only for the very device asked for, not any link that happens to
+            // have its container name (CNI's eth0).
+            std::optional<LinkInfo> there = container.find(r.container_name);
+            if (!there || !moved_here || !moved_here(r, *there))
+                refuse(r.host_name, "no such device in host netns (" + r.container_name + " in " +
+                                        container.netns_label() +
+                                        " is not it: no record of this hook moving it there)");
             NETDEV_LOG(info) << r.host_name << ": already in " << container.netns_label() << " as "
                              << r.container_name << ", nothing to do";
             plan.already_moved.push_back(r);
@@ -82,8 +90,8 @@ MovePlan plan_moves(const std::vector<ResolvedDevice>& devices, LinkLookup& cont
 }
 
 MovePlan plan_moves(const std::vector<NetDeviceRequest>& requests, LinkLookup& host,
-                    LinkLookup& container) {
-    return plan_moves(resolve_all(requests, host, container), container);
+                    LinkLookup& container, const MovedEvidence& moved_here) {
+    return plan_moves(resolve_all(requests, host, container), container, moved_here);
 }
 
 }  // namespace netdev

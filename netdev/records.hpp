@@ -1,36 +1,76 @@
 #pragma once
-// What the hook did for one container, kept so that poststop can give the devices back as
-// they were: /run/oci-netdev-hook/<container-id>.json.
+// The write-ahead record of one container: what each device was and had on the host before
+// the hook changed anything, and how far the hook got with it. One file in the state dir:
+//   line 1   the record (JSON), written atomically before the first change;
+//   then     one short line per completed step, appended and synced ("touch 0",
+//            "configured 0 7 eth0", "commit"); a torn last line is ignored.
+// Every later run (createRuntime again, poststop, recover, status) reads it.
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "common/netns.hpp"
 #include "netdev/address.hpp"
+#include "netdev/routes.hpp"
 
 namespace netdev {
 
-struct DeviceRecord {
-    std::string host_name;
-    int host_index = 0;
-    std::vector<std::uint8_t> mac;  // permanent MAC when the device has one, else current
-    bool was_up = false;
+// A device as it was on the host: what every give-back restores.
+struct HostState {
+    int index = 0;
+    std::string name;
+    std::vector<std::uint8_t> identity;  // permanent MAC when it has one, else current MAC
+    std::vector<std::uint8_t> mac;       // current MAC (a container may change it)
+    bool up = false;
     std::uint32_t mtu = 0;
-    std::vector<AddressRecord> addresses;
-    std::string container_name;  // final, after %d
+    int master = 0;                        // ifindex of its bridge on the host, 0 for none
+    std::vector<AddressRecord> addresses;  // the carried ones (permanent, global)
+    std::vector<RouteRecord> routes;       // the carried ones through it (routes.hpp)
+};
+
+// How far the hook got with a device. `touched`: something may have changed, it must be
+// brought back; `configured`: moved, addressed and up in the container.
+enum class DevicePhase { planned, touched, configured };
+
+struct DeviceRecord {
+    HostState host;
+    DevicePhase phase = DevicePhase::planned;
+    std::string container_name;  // final, after %d (configured only)
     int container_index = 0;
     std::string requested = {};  // the selector or altname it was asked by; empty: host_name
 };
 
 struct ContainerRecord {
     std::string id;
+    std::string bundle;
     NetnsId netns;           // identity of the container netns
-    std::string netns_path;  // the config's path (a pre-created netns), empty for /proc/PID
+    std::string netns_path;  // the config's path (a pre-created netns), empty for a pid's
+    std::string pin;         // file in the state dir holding the netns (bind mount), or empty
     std::vector<DeviceRecord> devices;
+    bool committed = false;  // createRuntime finished: every device configured
 };
 
-std::string record_to_json(const ContainerRecord& rec);
-// Throws HookError(failed_restored) naming the record when it does not parse.
-ContainerRecord record_from_json(const std::string& text, const std::string& what);
+// The record's file name for container `id` with `bundle`: the id (its first 200 bytes, so
+// the name always fits NAME_MAX) and a hash of both, so two containers with one id under two
+// runtimes or roots never share a record. validate_container_id() first.
+std::string record_file_name(const std::string& id, const std::string& bundle);
+inline constexpr const char* kRecordSuffix = ".record";
+// True when `file` may be a record of container `id` (its name starts like one).
+bool record_file_may_be_of(const std::string& file, const std::string& id);
+
+// Line 1 of the record file, with its newline.
+std::string record_header(const ContainerRecord& rec);
+// Step lines, with their newline.
+std::string touch_step(std::size_t device);
+std::string configured_step(std::size_t device, int container_index, const std::string& name);
+inline constexpr const char* kCommitStep = "commit\n";
+
+// The whole file for `rec`: header, then a step line for each device's phase, then commit.
+std::string record_text(const ContainerRecord& rec);
+
+// Parses a record file: header, then steps. Throws HookError(failed_restored) naming `what`.
+ContainerRecord parse_record(const std::string& text, const std::string& what);
+
 // For `status`: one device a line.
 std::string describe_record(const ContainerRecord& rec);
 

@@ -15,7 +15,7 @@ werror=-DCMAKE_COMPILE_WARNING_AS_ERROR=ON
 echo "== build and test (Release, GCC)"
 bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release "$werror"
 (cd build && ctest --output-on-failure)
-grep -h "^fault injection:" build/Testing/Temporary/LastTest.log || true
+grep -hE "^(fault injection|kill test):" build/Testing/Temporary/LastTest.log || true
 
 echo "== build and unit tests (Release, clang)"
 CC=clang CXX=clang++ bash scripts/build.sh build-clang -DCMAKE_BUILD_TYPE=Release "$werror"

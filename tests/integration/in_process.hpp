@@ -1,13 +1,22 @@
 #pragma once
 // The hook's move run inside this test process (in the world's host netns), so a test can
-// change the world between plan and act, or hand the mover sockets with injected faults.
+// change the world between plan and act, or hand the mover sockets with injected faults
+// (in a forked child when the fault is a signal).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <optional>
 
 #include "common/error.hpp"
+#include "netdev/journal.hpp"
 #include "netdev/mover.hpp"
 #include "netdev/rtnl_directory.hpp"
 #include "tests/integration/world.hpp"
+#include "tests/support/fault_transport.hpp"
 
 namespace netdev::test {
 
@@ -32,6 +41,67 @@ inline std::optional<HookError> move_in_process(
         return e;
     }
     return std::nullopt;
+}
+
+inline SocketFactory faulty(FaultPlan& plan) {
+    return [&plan](const Netns& ns) {
+        return NetlinkSocket(std::make_unique<FaultyTransport>(open_rtnl_transport(ns), plan),
+                             ns.label());
+    };
+}
+
+// A state dir of its own, so that `recover` (all records) sees only this test's.
+struct TempStateDir {
+    std::filesystem::path path;
+    TempStateDir() {
+        std::string tmpl = std::string(std::getenv("OCI_NETDEV_HOOK_STATE_DIR")) + "/run-XXXXXX";
+        if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+        path = tmpl;
+    }
+    ~TempStateDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    std::string str() const { return path.string(); }
+};
+
+// createRuntime's act step as the hook runs it (write-ahead record for bundle `b`, the netns
+// of w.init pinned), in the world's host netns, with `plan` injecting faults.
+inline std::optional<HookError> recorded_move(const World& w, const Bundle& b,
+                                              const std::string& state_dir,
+                                              const std::vector<NetDeviceRequest>& reqs,
+                                              FaultPlan& plan) {
+    NetnsGuard in_host(w.host.netns());
+    Netns self = Netns::current();
+    Netns target = Netns::open_pid(w.init.pid());
+    try {
+        StateDir dir(state_dir);
+        NetlinkSocket host_sock = faulty(plan)(self);
+        NetlinkSocket target_sock = faulty(plan)(target);
+        RtnlDirectory host_dir(host_sock), target_dir(target_sock);
+        MovePlan moves = plan_moves(reqs, host_dir, target_dir);
+        ContainerRecord header;
+        header.id = b.id();
+        header.bundle = b.dir().string();
+        header.netns = target.id();
+        Journal journal(dir, header, &target);
+        execute_plan(moves, {self, host_sock}, {target, target_sock}, &journal);
+    } catch (const HookError& e) {
+        return e;
+    }
+    return std::nullopt;
+}
+
+// Runs `body` in a forked child (signal handlers and deaths stay there); its exit status as
+// a shell shows it: the code, or 128 + the signal that killed it.
+inline int in_child(const std::function<int()>& body) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) ::_exit(body());
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace netdev::test

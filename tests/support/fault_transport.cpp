@@ -3,6 +3,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
 
@@ -15,8 +16,15 @@ void FaultyTransport::send(std::span<const std::byte> bytes) {
          nlh = mnl_nlmsg_next(nlh, &left))
         msgs.push_back(nlh);
     bool fail = false;
-    for (std::size_t i = 0; i < msgs.size(); ++i)
-        if (++plan_.seen == plan_.fail_at) fail = true;
+    for (std::size_t i = 0; i < msgs.size(); ++i) {
+        ++plan_.seen;
+        if (plan_.seen == plan_.fail_at || plan_.seen == plan_.fail_again_at) fail = true;
+    }
+    if (fail && plan_.signal) {
+        plan_.fired = true;
+        ::raise(plan_.signal);
+        return real_->send(bytes);
+    }
     if (!fail) return real_->send(bytes);
     plan_.fired = true;
     // What the kernel sends for a refused request: NLMSG_ERROR with the request's header.

@@ -1,7 +1,8 @@
 #pragma once
 // Fault injection at the netlink seam: the N-th request message (counted across every socket
 // sharing one FaultPlan) is not sent; the kernel's answer is replaced by an error with a
-// chosen errno. A datagram holding the N-th request (a batch) fails whole.
+// chosen errno. A datagram holding the N-th request (a batch) fails whole. Or the process is
+// sent a signal right before sending it (run it in a forked child).
 #include <deque>
 #include <memory>
 #include <vector>
@@ -15,6 +16,10 @@ struct FaultPlan {
     int error = 5;    // EIO
     int seen = 0;     // requests so far
     bool fired = false;
+    // At fail_at, raise this signal and then send as usual instead: SIGKILL is what a
+    // runtime does when the hook passes its timeout; SIGTERM, SIGALRM (the deadline).
+    int signal = 0;
+    int fail_again_at = 0;  // a second fault (e.g. during rollback); 0 never
 };
 
 class FaultyTransport final : public NetlinkTransport {

@@ -80,7 +80,20 @@ void TestNetns::sh(const std::string& command) const {
 
 ParkedProcess::ParkedProcess(const TestNetns& where)
     : pid_(spawn_in(where.netns(),
-                    [] { ::execl("/bin/sleep", "sleep", "3600", static_cast<char*>(nullptr)); })) {}
+                    [] { ::execl("/bin/sleep", "sleep", "3600", static_cast<char*>(nullptr)); })) {
+    // Until the child's setns() is done, /proc/PID/ns/net is this process's own netns (the
+    // machine's): a hook given this pid then would move test devices there.
+    std::string ns = "/proc/" + std::to_string(pid_) + "/ns/net";
+    for (;;) {
+        struct stat st {};
+        if (::stat(ns.c_str(), &st) == 0 && st.st_dev == where.netns().id().dev &&
+            st.st_ino == where.netns().id().ino)
+            return;
+        if (::waitpid(pid_, nullptr, WNOHANG) == pid_)
+            throw std::runtime_error("parked process died");
+        ::usleep(1000);
+    }
+}
 
 void ParkedProcess::stop() {
     if (pid_ <= 0) return;
@@ -146,9 +159,10 @@ SyslogSink::~SyslogSink() {
 }
 
 void SyslogSink::enter() const {
-    if (::unshare(CLONE_NEWNS) != 0 ||
-        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
-        ::_exit(125);
+    // The test process's mounts are private already (integration/main.cpp), so this one's
+    // /dev/log stays here; but not made private again: the state dir is shared, so that the
+    // hook's netns pins in it outlive the hook as they do under a runtime.
+    if (::unshare(CLONE_NEWNS) != 0) ::_exit(125);
     std::string log = (dir_ / "log").string();
     struct stat st {};
     if (::lstat("/dev/log", &st) == 0) {

@@ -41,6 +41,9 @@ TEST_CASE("bad arguments are refused with exit code 2, naming the argument") {
              {{"--log-file"}, "--log-file"},
              {{"--frobnicate"}, "--frobnicate"},
              {{"createRuntime", "extra"}, "extra"},
+             {{"--deadline", "0"}, "--deadline \"0\""},
+             {{"--deadline=soon"}, "soon"},
+             {{"recover", "a", "b"}, "\"b\""},
          }) {
         CAPTURE(row.named);
         try {
@@ -86,4 +89,13 @@ TEST_CASE("--policy names the policy file for the hook, check and move") {
         CHECK(e.code() == ExitCode::invalid_input);
     }
     CHECK(usage_text().find("--policy PATH") != std::string::npos);
+}
+
+TEST_CASE("recover takes an optional container id; the deadline defaults below hooks.d's 10 s") {
+    CliOptions a = parse({"recover"});
+    CHECK(a.command == Command::recover);
+    CHECK(a.container_id.empty());
+    CHECK(parse({"recover", "c1"}).container_id == "c1");
+    CHECK(parse({}).deadline_seconds == 8);
+    CHECK(parse({"--deadline", "2.5", "createRuntime"}).deadline_seconds == 2.5);
 }

@@ -103,12 +103,25 @@ TEST_CASE("a missing host device is refused") {
     CHECK(contains(e, "eth9: no such device in host"));
 }
 
-TEST_CASE("a device already in the container and gone from the host is done") {
+TEST_CASE("a device gone from the host is done when the evidence shows it is in the container") {
     TableLookup host("host"), ctr("ctr");
     ctr.add("c1", 7);
-    MovePlan plan = plan_moves(reqs({{"eth1", "c1"}}), host, ctr);
+    auto evidence = [](const NetDeviceRequest& r, const LinkInfo& l) {
+        return r.host_name == "eth1" && l.index == 7;
+    };
+    MovePlan plan = plan_moves(reqs({{"eth1", "c1"}}), host, ctr, evidence);
     CHECK(plan.moves.empty());
     REQUIRE(plan.already_moved.size() == 1);
+}
+
+TEST_CASE("a link with the target name is not taken for the missing device without evidence") {
+    TableLookup host("host"), ctr("ctr");
+    ctr.add("eth0", 3);  // CNI's eth0, say
+    auto e = error_of([&] { plan_moves(reqs({{"ens5f0v3", "eth0"}}), host, ctr); });
+    CHECK(e.code() == ExitCode::refused);
+    CHECK(contains(e, "ens5f0v3: no such device in host netns (eth0 in ctr is not it"));
+    auto no = [](const NetDeviceRequest&, const LinkInfo&) { return false; };
+    CHECK_THROWS(plan_moves(reqs({{"ens5f0v3", "eth0"}}), host, ctr, no));
 }
 
 TEST_CASE("a taken container name is refused unless it is a template") {

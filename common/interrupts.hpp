@@ -1,0 +1,20 @@
+#pragma once
+// SIGTERM, SIGINT and the run's deadline. A runtime SIGKILLs a hook that outlives its hooks.d
+// `timeout` (RUNTIMES.md); the hook must roll back before that, so each of these only sets a
+// flag that the mover checks between steps: it then rolls back and exits.
+#include <optional>
+
+namespace netdev {
+
+// Catches SIGTERM and SIGINT, and, with `deadline_seconds`, raises SIGALRM when that many
+// seconds have passed since this call (the deadline of the whole run).
+void arm_interrupts(std::optional<double> deadline_seconds);
+
+// Throws HookError(failed_restored) "interrupted by SIGTERM" / "deadline of N s passed" when
+// one came; nothing otherwise.
+void throw_if_interrupted();
+
+// Seconds left before the deadline (never below 0), or nullopt when there is none.
+std::optional<double> seconds_left();
+
+}  // namespace netdev

@@ -1,0 +1,87 @@
+#include "hooks/give_back.hpp"
+
+#include "common/audit.hpp"
+#include "common/error.hpp"
+#include "common/logging.hpp"
+#include "common/netns_pin.hpp"
+#include "netdev/mover.hpp"
+
+namespace netdev {
+
+std::optional<Netns> find_container_netns(const ContainerRecord& rec, const StateDir& dir) {
+    auto same = [&](std::optional<Netns> ns) {
+        return ns && ns->id() == rec.netns ? std::move(ns) : std::nullopt;
+    };
+    if (!rec.pin.empty())
+        if (auto ns = same(open_pinned(dir, rec.pin))) return ns;
+    if (!rec.netns_path.empty()) {
+        try {
+            if (auto ns = same(Netns::open_path(rec.netns_path))) return ns;
+            NETDEV_LOG(info) << rec.netns_path << " is another netns now";
+        } catch (const HookError& e) {
+            NETDEV_LOG(info) << "container netns gone: " << e.what();
+        }
+    }
+    if (std::optional<pid_t> pid = process_in_netns(rec.netns)) {
+        try {
+            if (auto ns = same(Netns::open_pid(*pid))) return ns;
+        } catch (const HookError&) {  // exited since the scan: the netns may be gone too
+        }
+    }
+    return std::nullopt;
+}
+
+void give_back(const ContainerRecord& rec, const Netns* container) {
+    Netns self = Netns::current();
+    NetlinkSocket host_sock = NetlinkSocket::open_in(self);
+    std::optional<NetlinkSocket> ctr_sock;
+    if (container) ctr_sock.emplace(NetlinkSocket::open_in(*container));
+    std::optional<NetnsEnd> ctr_end;
+    if (container) ctr_end.emplace(NetnsEnd{*container, *ctr_sock});
+
+    std::string problems;
+    for (auto it = rec.devices.rbegin(); it != rec.devices.rend(); ++it) {
+        if (it->phase == DevicePhase::planned) continue;  // never touched
+        const HostState& h = it->host;
+        NETDEV_LOG_DEVICE(h.name);
+        try {
+            if (bring_back(h, {self, host_sock}, ctr_end ? &*ctr_end : nullptr,
+                           it->phase == DevicePhase::configured ? it->container_index : 0))
+                audit(h.name, "returned", "give-back");
+            else
+                NETDEV_LOG(warning) << "not found anywhere: a virtual device (veth, macvlan) "
+                                       "dies with its container netns";
+        } catch (const HookError& e) {
+            audit(h.name, "failed", std::string("give-back: ") + e.what());
+            problems += (problems.empty() ? "" : "; ") + h.name + ": " + e.what();
+        }
+    }
+    if (!problems.empty()) throw HookError(ExitCode::restore_incomplete, problems);
+}
+
+void release_record(const StateDir& dir, const std::string& file, const ContainerRecord& rec) {
+    if (!rec.pin.empty()) unpin_netns(dir, rec.pin);
+    dir.remove_file(file);
+}
+
+void settle_earlier_run(Journal& journal, const Netns& target, const StateDir& dir) {
+    const std::optional<ContainerRecord>& earlier = journal.earlier();
+    if (!earlier || (earlier->committed && earlier->netns == target.id())) return;
+    NETDEV_LOG(info) << "an earlier run for this container "
+                     << (earlier->committed ? "moved devices into another netns" : "never finished")
+                     << ": giving its devices back first";
+    std::optional<Netns> found;
+    if (!(earlier->netns == target.id())) found = find_container_netns(*earlier, dir);
+    try {
+        give_back(*earlier, earlier->netns == target.id() ? &target : found ? &*found : nullptr);
+    } catch (const HookError& e) {
+        throw HookError(ExitCode::restore_incomplete,
+                        "an earlier run for this container left devices that cannot be given "
+                        "back (" +
+                            dir.path() + "/" + journal.file() + "): " + e.what());
+    }
+    if (!earlier->pin.empty()) unpin_netns(dir, earlier->pin);
+    journal.drop_earlier();
+}
+
+}  // namespace netdev

@@ -1,0 +1,102 @@
+// The write-ahead record's format: a header, then step lines; what later runs read back.
+#include <doctest/doctest.h>
+
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include "common/error.hpp"
+#include "netdev/records.hpp"
+
+using namespace netdev;
+
+namespace {
+
+ContainerRecord two_devices() {
+    ContainerRecord rec;
+    rec.id = "c1";
+    rec.bundle = "/run/bundles/c1";
+    rec.netns = {3, 4026532000};
+    rec.pin = "c1@x.record.netns";
+    HostState a{5, "v0", {2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 9}, true, 1400, 7, {}, {}};
+    AddressRecord addr;
+    addr.family = 2;
+    addr.prefixlen = 24;
+    addr.flags = IFA_F_PERMANENT;
+    addr.label = "v0:web";
+    addr.replayed = {{IFA_LOCAL, {192, 0, 2, 1}}, {IFA_BROADCAST, {192, 0, 2, 255}}};
+    a.addresses.push_back(addr);
+    RouteRecord route;
+    route.family = AF_INET;
+    route.dst_len = 24;
+    route.protocol = RTPROT_BOOT;
+    route.type = RTN_UNICAST;
+    route.table = 100;
+    route.replayed = {
+        {RTA_DST, {203, 0, 113, 0}}, {RTA_GATEWAY, {192, 0, 2, 2}}, {RTA_OIF, {5, 0, 0, 0}}};
+    a.routes.push_back(route);
+    HostState b{6, "v1", {2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 2}, false, 1280, 0, {}, {}};
+    rec.devices.resize(2);
+    rec.devices[0].host = a;
+    rec.devices[1].host = b;
+    return rec;
+}
+
+}  // namespace
+
+TEST_CASE("a record reads back with every field, phases from its step lines") {
+    ContainerRecord rec = two_devices();
+    std::string text = record_header(rec) + touch_step(0) + configured_step(0, 12, "eth0") +
+                       touch_step(1) + kCommitStep;
+    ContainerRecord back = parse_record(text, "r");
+    CHECK(back.id == "c1");
+    CHECK(back.bundle == "/run/bundles/c1");
+    CHECK(back.netns == rec.netns);
+    CHECK(back.pin == rec.pin);
+    CHECK(back.committed);
+    REQUIRE(back.devices.size() == 2);
+    const DeviceRecord& d0 = back.devices[0];
+    CHECK(d0.phase == DevicePhase::configured);
+    CHECK(d0.container_name == "eth0");
+    CHECK(d0.container_index == 12);
+    CHECK(d0.host.identity == rec.devices[0].host.identity);
+    CHECK(d0.host.mac == rec.devices[0].host.mac);
+    CHECK(d0.host.master == 7);
+    CHECK(d0.host.mtu == 1400);
+    CHECK(d0.host.up);
+    REQUIRE(d0.host.addresses.size() == 1);
+    CHECK(d0.host.addresses[0].describe() == rec.devices[0].host.addresses[0].describe());
+    REQUIRE(d0.host.routes.size() == 1);
+    CHECK(d0.host.routes[0].describe("v0") == "203.0.113.0/24 via 192.0.2.2 dev v0 table 100");
+    CHECK(back.devices[1].phase == DevicePhase::touched);
+    // record_text() writes the same state compactly.
+    ContainerRecord again = parse_record(record_text(back), "r");
+    CHECK(again.devices[0].phase == DevicePhase::configured);
+    CHECK(again.devices[0].container_name == "eth0");
+    CHECK(again.devices[1].phase == DevicePhase::touched);
+    CHECK(again.committed);
+}
+
+TEST_CASE("a torn last step line (a crash while writing it) is ignored") {
+    std::string text = record_header(two_devices()) + touch_step(0) + "configured 0 1";
+    ContainerRecord back = parse_record(text, "r");
+    CHECK(back.devices[0].phase == DevicePhase::touched);
+    CHECK_FALSE(back.committed);
+}
+
+TEST_CASE("a damaged record is an error naming the file") {
+    CHECK_THROWS_WITH_AS(parse_record("{\"version\":2}\n", "/run/x.record"),
+                         doctest::Contains("/run/x.record: not a valid record"), HookError);
+    std::string bad_step = record_header(two_devices()) + "touch 7\n";
+    CHECK_THROWS_AS(parse_record(bad_step, "r"), HookError);
+}
+
+TEST_CASE("record names: one per container id and bundle, always a valid file name") {
+    CHECK(record_file_name("c1", "/a") != record_file_name("c1", "/b"));
+    CHECK(record_file_name("c1", "/a") == record_file_name("c1", "/a"));
+    CHECK(record_file_may_be_of(record_file_name("c1", "/a"), "c1"));
+    CHECK_FALSE(record_file_may_be_of(record_file_name("c10", "/a"), "c1"));
+    std::string long_id(255, 'x');
+    CHECK(record_file_name(long_id, "/a").size() < 240);  // room for ".tmpPID" and ".netns"
+    CHECK(record_file_name(long_id, "/a") != record_file_name(long_id + "", "/b"));
+}
