@@ -4,8 +4,8 @@
 #include <initializer_list>
 
 #include "common/error.hpp"
-#include "common/json_fields.hpp"
 #include "common/json_duplicates.hpp"
+#include "common/json_fields.hpp"
 
 namespace netdev {
 namespace json = boost::json;

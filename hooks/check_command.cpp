@@ -62,8 +62,8 @@ void run_check(const CliOptions& options, std::ostream& out) {
     else
         out << "note: no netns path in the config and no --state: container name checks "
                "skipped\n";
-    PipelineResult r = run_pipeline({request, policy, target ? &*target : nullptr, nullptr, "",
-                                     "", options.sysfs_root, "", false});
+    PipelineResult r = run_pipeline({request, policy, target ? &*target : nullptr, nullptr, "", "",
+                                     options.sysfs_root, "", false});
     print_decisions(out, r.decisions);
     if (r.refusal) throw *r.refusal;
     out << "plan:\n";

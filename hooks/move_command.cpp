@@ -24,7 +24,8 @@ void run_move(const CliOptions& options) {
         options.pid ? Netns::open_pid(*options.pid) : Netns::open_path(options.netns_path);
     StateDir dir(options.state_dir);
     for (const MovedDevice& d :
-         run_pipeline({request, policy, &target, &dir, "", "", options.sysfs_root, "", false}).moved)
+         run_pipeline({request, policy, &target, &dir, "", "", options.sysfs_root, "", false})
+             .moved)
         std::cout << d.host.name << " -> " << d.container_name << " (" << d.host.addresses.size()
                   << " address(es))\n";
 }

@@ -77,8 +77,8 @@ void run_hook(const CliOptions& options, int state_fd) {
     if (leave_to_runtime(cfg, st, target, dir)) return;
     // With restore on, the netns is pinned so that a veth in it outlives the container.
     bool pin = restore_on(options, st.annotations) || restore_on(options, cfg.annotations);
-    run_pipeline(
-        {request, policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root, st.bundle, pin});
+    run_pipeline({request, policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root,
+                  st.bundle, pin});
 }
 
 void run_status(const CliOptions& options, std::ostream& out) {

@@ -298,8 +298,9 @@ std::string describe_record(const ContainerRecord& rec) {
         (rec.pin.empty() ? "" : ", pinned") + (rec.committed ? "" : ", UNFINISHED") + ")\n";
     for (const DeviceRecord& d : rec.devices) {
         const HostState& h = d.host;
-        s += "  " + h.name + (d.requested.empty() ? "" : " [" + d.requested + "]") + " (ifindex " + std::to_string(h.index) + ", mac " + hex(h.identity) +
-             ", " + (h.up ? "up" : "down") + ", mtu " + std::to_string(h.mtu) +
+        s += "  " + h.name + (d.requested.empty() ? "" : " [" + d.requested + "]") + " (ifindex " +
+             std::to_string(h.index) + ", mac " + hex(h.identity) + ", " + (h.up ? "up" : "down") +
+             ", mtu " + std::to_string(h.mtu) +
              (h.master ? ", master #" + std::to_string(h.master) : "") + ") -> " +
              (d.phase == DevicePhase::configured ? d.container_name : phase_name(d.phase)) + "\n";
         for (const AddressRecord& a : h.addresses) s += "      " + a.describe() + "\n";
