@@ -94,7 +94,36 @@ LinkInfo by_mac(NetlinkSocket& host, const DeviceSelector& sel) {
     return found.front();
 }
 
+// N when `function` is the virtfnN of `pf`, else -1.
+int vf_number(const fs::path& pf, const fs::path& function) {
+    std::error_code ec;
+    for (const fs::directory_entry& e : fs::directory_iterator(pf, ec)) {
+        std::string name = e.path().filename().string();
+        if (name.starts_with("virtfn") &&
+            fs::read_symlink(e.path(), ec).filename() == function.filename())
+            return std::stoi(name.substr(6));
+    }
+    return -1;
+}
+
 }  // namespace
+
+std::vector<std::string> selectors_of(const LinkInfo& link, const std::string& sysfs_root) {
+    std::vector<std::string> out;
+    for (const auto* mac : {&link.mac, &link.perm_mac})
+        if (mac->size() == 6 && (out.empty() || out.back() != "mac:" + mac_text(*mac)))
+            out.push_back("mac:" + mac_text(*mac));
+    std::error_code ec;
+    fs::path device = fs::path(sysfs_root) / "class/net" / link.name / "device";
+    fs::path function = fs::read_symlink(device, ec).filename();
+    if (ec || !fs::exists(fs::path(sysfs_root) / "bus/pci/devices" / function, ec)) return out;
+    out.push_back("pci:" + function.string());
+    fs::path pf = device / "physfn";
+    std::vector<std::string> pf_names = net_names(pf);
+    if (int n = vf_number(pf, function); n >= 0 && pf_names.size() == 1)
+        out.push_back("vf:" + pf_names.front() + "/" + std::to_string(n));
+    return out;
+}
 
 LinkInfo resolve_selector(NetlinkSocket& host, const std::string& requested,
                           const std::string& sysfs_root) {
