@@ -1,6 +1,7 @@
 // Selectors resolved against real links in a private host netns: MAC and altname on veths,
 // PCI and VF through a sysfs fixture tree whose net/<name> entries are those veths.
 #include <filesystem>
+#include <fstream>
 
 #include "common/error.hpp"
 #include "netdev/selector.hpp"
@@ -256,4 +257,20 @@ TEST_CASE("a policy allows the VFs of a PF") {
     HookResult r = w.hook(b, {"--sysfs-root", sysfs.root.string(), "createRuntime"});
     CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
     CHECK(w.in_container("net2").up);
+}
+
+TEST_CASE("a sysfs entry whose ifindex is not the host link's is not taken for it") {
+    World w;
+    w.veth("vf0");
+    SysfsFixture sysfs;
+    NetlinkSocket sock = w.host.socket();
+    LinkInfo vf0 = *find_link_by_name(sock, "vf0");
+    fs::path pci_entry = sysfs.root / "bus/pci/devices/0000:3b:02.0/net/vf0/ifindex";
+    std::ofstream(pci_entry) << vf0.index + 100 << "\n";  // another netns's vf0
+    CHECK(refusal(w, "pci:0000:3b:02.0", sysfs.root) ==
+          "pci:0000:3b:02.0: its network device vf0 is not in host netns");
+    std::ofstream(sysfs.root / "class/net/vf0/ifindex") << vf0.index + 100 << "\n";
+    CHECK(selectors_of(vf0, sysfs.root).size() == 1);  // its MAC only
+    std::ofstream(pci_entry) << vf0.index << "\n";
+    CHECK(resolve_selector(sock, "pci:0000:3b:02.0", sysfs.root).index == vf0.index);
 }
