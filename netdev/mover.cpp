@@ -18,6 +18,7 @@ struct JournalEntry {
     const DeviceMove& move;
     bool touched = false;
     std::vector<AddressRecord> addresses;
+    std::vector<DeviceSetting> settings;  // K13: reset by each change of netns
 };
 
 std::vector<AddressRecord> snapshot(NetlinkSocket& sock, const LinkInfo& link) {
@@ -51,7 +52,7 @@ MovedDevice move_one(JournalEntry& j, NetnsEnd host, NetnsEnd container) {
     // K1: link-down deletes IPv6 addresses, so the snapshot comes first.
     j.addresses = snapshot(host.sock, link);
     // K13: the move resets per-device settings to the container's defaults.
-    std::vector<DeviceSetting> settings = changed_settings(host.netns, link.name);
+    j.settings = changed_settings(host.netns, link.name);
     j.touched = true;
     if (link.up()) set_link_up(host.sock, link, false);
     move_link(host.sock, link, container.netns.fd(), container.netns.label(), wanted);
@@ -61,7 +62,7 @@ MovedDevice move_one(JournalEntry& j, NetnsEnd host, NetnsEnd container) {
     if (!moved)
         throw HookError(ExitCode::failed_restored,
                         "moved but not found in " + container.netns.label());
-    apply_settings(container.netns, moved->name, settings);
+    apply_settings(container.netns, moved->name, j.settings);
     allow_ipv6_for_addresses(container.netns, moved->name, j.addresses);
     restore_addresses(container.sock, moved->index, link.name, moved->name, j.addresses);
     // runtime-spec "Network Devices": the runtime MUST set the device up.
@@ -124,7 +125,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
     try {
         for (const DeviceMove& m : plan.moves) {
             NETDEV_LOG_DEVICE(m.request.host_name);
-            journal.push_back({m, false, {}});
+            journal.push_back({m, false, {}, {}});
             try {
                 done.push_back(move_one(journal.back(), host, container));
             } catch (const HookError& e) {
@@ -144,6 +145,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
                     throw HookError(ExitCode::restore_incomplete,
                                     "not found in " + host.netns.label() + " nor in " +
                                         container.netns.label());
+                apply_settings(host.netns, it->move.host_link.name, it->settings);
             } catch (const std::exception& e) {
                 lost += "; NOT RESTORED " + it->move.request.host_name + ": " + e.what();
             }
