@@ -139,12 +139,14 @@ std::string mode_text(mode_t mode) {
 std::optional<std::string> pattern_problem(std::string_view p) {
     if (p.empty()) return "empty";
     if (p.size() > 255) return "longer than 255 bytes";
+    // Selector patterns (common/device_selector.hpp) hold ':', and vf: a '/'.
+    bool selector = p.starts_with("pci:") || p.starts_with("mac:") || p.starts_with("vf:");
     int depth = 0;
     for (std::size_t i = 0; i < p.size(); ++i) {
         auto c = static_cast<unsigned char>(p[i]);
         if (c <= 0x20 || c == 0x7f) return "holds a space or control character";
-        if (c == '/') return "holds '/', which no name can";
-        if (c == ':') return "holds ':', kept for selectors (pci:, mac:)";
+        if (c == '/' && !p.starts_with("vf:")) return "holds '/', which no name can";
+        if (c == ':' && !selector) return "holds ':', kept for selectors (pci:, mac:, vf:)";
         if (c == '\\') return "holds '\\': escapes are not supported";
         if (c == '[') {
             if (depth) return "'[' inside a [...] class";
@@ -216,8 +218,9 @@ bool is_trusted(const Policy& policy, RequestSource source) {
 }
 
 bool rule_matches_device(const PolicyRule& rule, const LinkInfo& device) {
-    // Selectors (pci:, mac:, vf:) will be matched here too.
     if (any_glob(rule.devices, device.name)) return true;
+    for (const std::string& sel : device.selectors)  // what it is: pci:, vf:, mac:
+        if (any_glob(rule.devices, sel)) return true;
     for (const std::string& alt : device.altnames)
         if (any_glob(rule.devices, alt)) return true;
     return false;

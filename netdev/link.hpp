@@ -24,6 +24,9 @@ struct LinkInfo {
     bool link_elsewhere = false;  // IFLA_LINK_NETNSID: `link` is an ifindex of another netns
     // IFLA_NETNS_IMMUTABLE (K12): nullopt on kernels that do not report it.
     std::optional<bool> netns_immutable;
+    // What it is, as selectors ("pci:0000:3b:02.1", "vf:ens5f0/3", "mac:..."), for policy
+    // rules; filled on the host by selector.hpp's selectors_of, empty elsewhere.
+    std::vector<std::string> selectors;
 
     bool up() const noexcept;
     // What identifies the device across moves and renames: the permanent MAC when it has

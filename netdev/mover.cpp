@@ -32,8 +32,6 @@ MovedDevice move_one(const DeviceMove& m, const HostState& as_was, NetnsEnd host
                      NetnsEnd container) {
     const LinkInfo& link = m.host_link;
     const std::string& wanted = m.request.container_name;
-    // K13: the move resets per-device settings to the container's defaults.
-    std::vector<DeviceSetting> settings = changed_settings(host.netns, link.name);
     if (link.up()) set_link_up(host.sock, link, false);
     move_link(host.sock, link, container.netns.fd(), container.netns.label(), wanted);
     // K4: a %d template is resolved by the kernel; learn the real name from the device.
@@ -42,7 +40,7 @@ MovedDevice move_one(const DeviceMove& m, const HostState& as_was, NetnsEnd host
     if (!moved)
         throw HookError(ExitCode::failed_restored,
                         "moved but not found in " + container.netns.label());
-    apply_settings(container.netns, moved->name, settings);
+    apply_settings(container.netns, moved->name, as_was.settings);
     allow_ipv6_for_addresses(container.netns, moved->name, as_was.addresses);
     throw_if_interrupted();
     restore_addresses(container.sock, moved->index, link.name, moved->name, as_was.addresses);
@@ -68,7 +66,8 @@ void refuse_taken_name(const HostState& as_was, const LinkInfo& now, NetnsEnd ho
 }
 
 // On the host now (down after a move, K3): name, MAC, MTU, addresses, master, admin state.
-void restore_in_place(const HostState& as_was, LinkInfo now, NetlinkSocket& host) {
+void restore_in_place(const HostState& as_was, LinkInfo now, NetnsEnd home) {
+    NetlinkSocket& host = home.sock;
     if (now.name != as_was.name || (!as_was.mac.empty() && now.mac != as_was.mac)) {
         // A rename, and most drivers' MAC change, need the link down.
         if (now.up()) set_link_up(host, now, false);
@@ -78,6 +77,8 @@ void restore_in_place(const HostState& as_was, LinkInfo now, NetlinkSocket& host
         if (!as_was.mac.empty() && now.mac != as_was.mac) set_link_mac(host, now, as_was.mac);
     }
     if (now.mtu != as_was.mtu) set_link_mtu(host, now, as_was.mtu);
+    // Back in its own netns it has that netns's defaults again (K13), like in the container.
+    apply_settings(home.netns, as_was.name, as_was.settings);
     // Replace, not add: IPv4 addresses survived the down (K1), IPv6 ones did not.
     restore_addresses(host, now.index, as_was.name, as_was.name, as_was.addresses);
     if (now.master != as_was.master) {
@@ -105,7 +106,7 @@ void refuse_unrestorable_routes(const std::vector<HostState>& devices, NetnsEnd 
 
 }  // namespace
 
-HostState snapshot_device(NetlinkSocket& host, const LinkInfo& link) {
+HostState snapshot_device(NetnsEnd host, const LinkInfo& link) {
     HostState h;
     h.index = link.index;
     h.name = link.name;
@@ -114,8 +115,10 @@ HostState snapshot_device(NetlinkSocket& host, const LinkInfo& link) {
     h.up = link.up();
     h.mtu = link.mtu;
     h.master = link.master;
-    h.routes = dump_routes(host, link.index, link.name);
-    for (AddressRecord& a : dump_addresses(host, link.index, link.name)) {
+    h.routes = dump_routes(host.sock, link.index, link.name);
+    // K13: a change of netns resets per-device settings to the new netns's defaults.
+    h.settings = changed_settings(host.netns, link.name);
+    for (AddressRecord& a : dump_addresses(host.sock, link.index, link.name)) {
         if (is_carried(a)) {
             NETDEV_LOG(debug) << "carry " << a.describe();
             h.addresses.push_back(std::move(a));
@@ -153,7 +156,7 @@ bool bring_back(const HostState& as_was, NetnsEnd host, const NetnsEnd* containe
     if (!now) now = locate(host, as_was, true);
     if (!now) return false;
     if (now->name != as_was.name) refuse_taken_name(as_was, *now, host, host.netns.label());
-    restore_in_place(as_was, std::move(*now), host.sock);
+    restore_in_place(as_was, std::move(*now), host);
     NETDEV_LOG(info) << "restored on " << host.netns.label() << " as it was";
     return true;
 }
@@ -167,7 +170,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
     before.reserve(plan.moves.size());
     for (const DeviceMove& m : plan.moves) {
         NETDEV_LOG_DEVICE(m.request.host_name);
-        before.push_back(snapshot_device(host.sock, m.host_link));
+        before.push_back(snapshot_device(host, m.host_link));
         requested.push_back(m.request.requested);
     }
     refuse_unrestorable_routes(before, container);

@@ -27,7 +27,7 @@ struct MovedDevice {
 
 // What a device is and has on the host now (addresses and routes: the carried ones).
 // Changes nothing.
-HostState snapshot_device(NetlinkSocket& host, const LinkInfo& link);
+HostState snapshot_device(NetnsEnd host, const LinkInfo& link);
 
 // Moves every device of `plan` from `host` into `container`, with addresses and routes; a
 // route that cannot exist there is refused (HookError(refused)) first. With a journal, the record

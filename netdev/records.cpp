@@ -137,6 +137,12 @@ json::object device_json(const HostState& h, const json::storage_ptr& sp) {
     json::array routes(sp);
     for (const RouteRecord& r : h.routes) routes.emplace_back(route_json(r, sp));
     o["routes"] = std::move(routes);
+    if (!h.settings.empty()) {
+        json::array settings(sp);
+        for (const DeviceSetting& d : h.settings)
+            settings.emplace_back(json::array({d.family, d.name, d.value}, sp));
+        o["settings"] = std::move(settings);
+    }
     return o;
 }
 
@@ -153,6 +159,13 @@ HostState device_from(const json::object& d) {
         h.addresses.push_back(address_from(a.as_object()));
     for (const json::value& r : d.at("routes").as_array())
         h.routes.push_back(route_from(r.as_object()));
+    if (const json::value* settings = d.if_contains("settings"))
+        for (const json::value& v : settings->as_array()) {
+            const json::array& t = v.as_array();
+            h.settings.push_back({json::value_to<std::string>(t.at(0)),
+                                  json::value_to<std::string>(t.at(1)),
+                                  json::value_to<std::string>(t.at(2))});
+        }
     return h;
 }
 
@@ -305,6 +318,8 @@ std::string describe_record(const ContainerRecord& rec) {
              (d.phase == DevicePhase::configured ? d.container_name : phase_name(d.phase)) + "\n";
         for (const AddressRecord& a : h.addresses) s += "      " + a.describe() + "\n";
         for (const RouteRecord& r : h.routes) s += "      route " + r.describe(h.name) + "\n";
+        for (const DeviceSetting& c : h.settings)
+            s += "      " + c.family + "." + c.name + " = " + c.value + "\n";
     }
     return s;
 }

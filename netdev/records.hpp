@@ -11,6 +11,7 @@
 
 #include "common/netns.hpp"
 #include "netdev/address.hpp"
+#include "netdev/device_settings.hpp"
 #include "netdev/routes.hpp"
 
 namespace netdev {
@@ -26,6 +27,7 @@ struct HostState {
     int master = 0;                        // ifindex of its bridge on the host, 0 for none
     std::vector<AddressRecord> addresses;  // the carried ones (permanent, global)
     std::vector<RouteRecord> routes;       // the carried ones through it (routes.hpp)
+    std::vector<DeviceSetting> settings;   // changed from its netns's defaults (K13)
 };
 
 // How far the hook got with a device. `touched`: something may have changed, it must be

@@ -5,6 +5,7 @@
 
 #include "common/device_selector.hpp"
 #include "common/error.hpp"
+#include "common/read_file.hpp"
 
 namespace netdev {
 namespace {
@@ -39,6 +40,19 @@ std::string no_netdev_hint(const fs::path& function) {
     return "no network device; is it bound to vfio-pci? (" + bound + ")";
 }
 
+// Whether sysfs's `netdir` (.../net/NAME) is the link of ifindex `index`: a sysfs mounted
+// from another netns lists that netns's devices, which may share names with ours. Fixture
+// trees without an ifindex file are taken at their word.
+bool same_device(const fs::path& netdir, int index) {
+    std::error_code ec;
+    if (!fs::exists(netdir / "ifindex", ec)) return true;
+    try {
+        return std::stoi(read_file_bounded((netdir / "ifindex").string(), 32)) == index;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 // The one network device of a PCI function, looked up in the host netns.
 LinkInfo link_of_function(NetlinkSocket& host, const std::string& requested,
                           const fs::path& function) {
@@ -47,7 +61,7 @@ LinkInfo link_of_function(NetlinkSocket& host, const std::string& requested,
     if (names.size() > 1)
         refuse(requested, "several network devices (" + joined(names) + "); name one of them");
     std::optional<LinkInfo> link = find_link_by_name(host, names.front());
-    if (!link)
+    if (!link || !same_device(function / "net" / names.front(), link->index))
         refuse(requested,
                "its network device " + names.front() + " is not in " + host.netns_label());
     return *link;
@@ -94,7 +108,38 @@ LinkInfo by_mac(NetlinkSocket& host, const DeviceSelector& sel) {
     return found.front();
 }
 
+// N when `function` is the virtfnN of `pf`, else -1.
+int vf_number(const fs::path& pf, const fs::path& function) {
+    std::error_code ec;
+    for (const fs::directory_entry& e : fs::directory_iterator(pf, ec)) {
+        std::string name = e.path().filename().string();
+        if (name.starts_with("virtfn") &&
+            fs::read_symlink(e.path(), ec).filename() == function.filename())
+            return std::stoi(name.substr(6));
+    }
+    return -1;
+}
+
 }  // namespace
+
+std::vector<std::string> selectors_of(const LinkInfo& link, const std::string& sysfs_root) {
+    std::vector<std::string> out;
+    for (const auto* mac : {&link.mac, &link.perm_mac})
+        if (mac->size() == 6 && (out.empty() || out.back() != "mac:" + mac_text(*mac)))
+            out.push_back("mac:" + mac_text(*mac));
+    std::error_code ec;
+    fs::path netdir = fs::path(sysfs_root) / "class/net" / link.name;
+    if (!same_device(netdir, link.index)) return out;
+    fs::path device = netdir / "device";
+    fs::path function = fs::read_symlink(device, ec).filename();
+    if (ec || !fs::exists(fs::path(sysfs_root) / "bus/pci/devices" / function, ec)) return out;
+    out.push_back("pci:" + function.string());
+    fs::path pf = device / "physfn";
+    std::vector<std::string> pf_names = net_names(pf);
+    if (int n = vf_number(pf, function); n >= 0 && pf_names.size() == 1)
+        out.push_back("vf:" + pf_names.front() + "/" + std::to_string(n));
+    return out;
+}
 
 LinkInfo resolve_selector(NetlinkSocket& host, const std::string& requested,
                           const std::string& sysfs_root) {

@@ -18,4 +18,10 @@ inline constexpr const char* kSysfsRoot = "/sys";
 LinkInfo resolve_selector(NetlinkSocket& host, const std::string& requested,
                           const std::string& sysfs_root = kSysfsRoot);
 
+// What a host link is, as the selectors that name it, for policy rules however it was asked
+// for: "mac:" of its current (and permanent) MAC, "pci:" of its PCI function, "vf:PF/N" when
+// that function is a virtual function (sysfs under `sysfs_root`).
+std::vector<std::string> selectors_of(const LinkInfo& link,
+                                      const std::string& sysfs_root = kSysfsRoot);
+
 }  // namespace netdev

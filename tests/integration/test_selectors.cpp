@@ -1,6 +1,7 @@
 // Selectors resolved against real links in a private host netns: MAC and altname on veths,
 // PCI and VF through a sysfs fixture tree whose net/<name> entries are those veths.
 #include <filesystem>
+#include <fstream>
 
 #include "common/error.hpp"
 #include "netdev/selector.hpp"
@@ -29,9 +30,13 @@ struct SysfsFixture {
         for (int vf = 0; vf < 3; ++vf)
             fs::create_directory_symlink("../0000:3b:02." + std::to_string(vf),
                                          pci / "0000:3b:00.0" / ("virtfn" + std::to_string(vf)));
-        fs::create_directories(root / "class/net/pf0");
-        fs::create_directory_symlink("../../../bus/pci/devices/0000:3b:00.0",
-                                     root / "class/net/pf0/device");
+        for (const auto& [dev, function] :
+             {std::pair{"pf0", "0000:3b:00.0"}, {"vf0", "0000:3b:02.0"}}) {
+            fs::create_directories(root / "class/net" / dev);
+            fs::create_directory_symlink(std::string("../../../bus/pci/devices/") + function,
+                                         root / "class/net" / dev / "device");
+        }
+        fs::create_directory_symlink("../0000:3b:00.0", pci / "0000:3b:02.0/physfn");
     }
     ~SysfsFixture() {
         std::error_code ec;
@@ -209,4 +214,63 @@ TEST_CASE("move and check take selectors too") {
                          std::to_string(w.init.pid()), "vf:pf0/0=net1", "mac:02:42:ac:11:00:05"});
     CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
     CHECK(link_names(w.container) == std::vector<std::string>{"net1", "v1"});
+}
+
+TEST_CASE("a host link's selectors: its MAC, PCI function and VF number") {
+    World w;
+    w.veth("pf0");
+    w.veth("vf0");
+    w.host.sh("ip link set vf0 address 02:42:ac:11:00:07");
+    SysfsFixture sysfs;
+    NetlinkSocket sock = w.host.socket();
+    CHECK(selectors_of(*find_link_by_name(sock, "vf0"), sysfs.root) ==
+          std::vector<std::string>{"mac:02:42:ac:11:00:07", "pci:0000:3b:02.0", "vf:pf0/0"});
+    std::vector<std::string> pf = selectors_of(*find_link_by_name(sock, "pf0"), sysfs.root);
+    CHECK(pf.back() == "pci:0000:3b:00.0");                                         // a PF: no vf:
+    CHECK(selectors_of(*find_link_by_name(sock, "pf0p"), sysfs.root).size() == 1);  // mac only
+}
+
+TEST_CASE("a policy allows a device by its PCI address, though it is requested by name") {
+    World w;
+    SysfsFixture sysfs;
+    w.configured_veth("vf0", 2);
+    w.configured_veth("v1", 3);
+    TestPolicy by_pci(R"({"allow": [{"devices": ["pci:0000:3b:02.*"]}]})");
+    std::vector<std::string> args{"--sysfs-root", sysfs.root.string(), "createRuntime"};
+    Bundle not_pci(annotated("v1=c1"));
+    HookResult r = w.hook(not_pci, args);
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.stderr_text, "v1: refused: no rule of"));
+    Bundle by_name(annotated("vf0=net1"));
+    r = w.hook(by_name, args);
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(w.in_container("net1").up);
+}
+
+TEST_CASE("a policy allows the VFs of a PF") {
+    World w;
+    SysfsFixture sysfs;
+    w.veth("pf0");
+    w.configured_veth("vf0", 2);
+    TestPolicy by_pf(R"({"allow": [{"devices": ["vf:pf0/*"]}]})");
+    Bundle b(annotated("vf:pf0/0=net2"));
+    HookResult r = w.hook(b, {"--sysfs-root", sysfs.root.string(), "createRuntime"});
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(w.in_container("net2").up);
+}
+
+TEST_CASE("a sysfs entry whose ifindex is not the host link's is not taken for it") {
+    World w;
+    w.veth("vf0");
+    SysfsFixture sysfs;
+    NetlinkSocket sock = w.host.socket();
+    LinkInfo vf0 = *find_link_by_name(sock, "vf0");
+    fs::path pci_entry = sysfs.root / "bus/pci/devices/0000:3b:02.0/net/vf0/ifindex";
+    std::ofstream(pci_entry) << vf0.index + 100 << "\n";  // another netns's vf0
+    CHECK(refusal(w, "pci:0000:3b:02.0", sysfs.root) ==
+          "pci:0000:3b:02.0: its network device vf0 is not in host netns");
+    std::ofstream(sysfs.root / "class/net/vf0/ifindex") << vf0.index + 100 << "\n";
+    CHECK(selectors_of(vf0, sysfs.root).size() == 1);  // its MAC only
+    std::ofstream(pci_entry) << vf0.index << "\n";
+    CHECK(resolve_selector(sock, "pci:0000:3b:02.0", sysfs.root).index == vf0.index);
 }

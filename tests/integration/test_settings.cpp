@@ -2,6 +2,7 @@
 // found, and set again on the device once it is in the container (K13: the move resets them).
 #include "common/proc_sys.hpp"
 #include "netdev/device_settings.hpp"
+#include "tests/integration/in_process.hpp"
 #include "tests/integration/world.hpp"
 
 using namespace netdev;
@@ -65,4 +66,15 @@ TEST_CASE("the hook carries arp_ignore=1 and accept_ra=0 with the device into th
     CHECK(sysctl(w.container, "ipv4", "c0", "arp_ignore") == "1");
     CHECK(sysctl(w.container, "ipv6", "c0", "accept_ra") == "0");
     CHECK(sysctl(w.container, "ipv4", "c0", "arp_announce") == "0");  // untouched: a default
+}
+
+TEST_CASE("on rollback the device gets its own settings back on the host") {
+    World w;
+    w.configured_veth("v0", 2);
+    w.host.sh("echo 1 > /proc/sys/net/ipv4/conf/v0/arp_ignore");
+    // K2: the kernel moves the device, then refuses the name: the mover brings it home.
+    auto e = move_in_process(w, {{"v0", "bad:name"}});
+    REQUIRE(e);
+    CHECK(e->code() == ExitCode::failed_restored);
+    CHECK(sysctl(w.host, "ipv4", "v0", "arp_ignore") == "1");
 }

@@ -4,6 +4,8 @@
 
 #include "common/device_selector.hpp"
 #include "common/error.hpp"
+#include "common/policy.hpp"
+#include "netdev/link.hpp"
 
 using namespace netdev;
 
@@ -66,4 +68,22 @@ TEST_CASE("malformed selectors are refused as invalid input, naming the selector
             CHECK(std::string(e.what()).find(row.expected) != std::string::npos);
         }
     }
+}
+
+TEST_CASE("policy rules match a device by the selectors that name it") {
+    CHECK(pattern_problem("pci:0000:3b:*") == std::nullopt);
+    CHECK(pattern_problem("vf:ens5f0/*") == std::nullopt);
+    CHECK(pattern_problem("mac:02:42:ac:*") == std::nullopt);
+    CHECK(pattern_problem("pci:0000:3b/*").has_value());  // '/' only after vf:
+    CHECK(pattern_problem("usb:1-2").has_value());
+    LinkInfo vf;
+    vf.name = "ens5f0v3";
+    vf.selectors = {"mac:02:42:ac:11:00:02", "pci:0000:3b:02.3", "vf:ens5f0/3"};
+    PolicyRule rule;
+    for (const char* pattern : {"pci:0000:3b:*", "vf:ens5f0/*", "mac:02:42:ac:*", "ens5f0v*"}) {
+        rule.devices = {pattern};
+        CHECK_MESSAGE(rule_matches_device(rule, vf), pattern);
+    }
+    rule.devices = {"pci:0000:3c:*", "vf:ens6f0/*"};
+    CHECK_FALSE(rule_matches_device(rule, vf));
 }
