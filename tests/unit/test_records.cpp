@@ -18,7 +18,7 @@ ContainerRecord two_devices() {
     rec.bundle = "/run/bundles/c1";
     rec.netns = {3, 4026532000};
     rec.pin = "c1@x.record.netns";
-    HostState a{5, "v0", {2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 9}, true, 1400, 7, {}, {}};
+    HostState a{5, "v0", {2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 9}, true, 1400, 7, {}, {}, {}};
     AddressRecord addr;
     addr.family = 2;
     addr.prefixlen = 24;
@@ -35,7 +35,7 @@ ContainerRecord two_devices() {
     route.replayed = {
         {RTA_DST, {203, 0, 113, 0}}, {RTA_GATEWAY, {192, 0, 2, 2}}, {RTA_OIF, {5, 0, 0, 0}}};
     a.routes.push_back(route);
-    HostState b{6, "v1", {2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 2}, false, 1280, 0, {}, {}};
+    HostState b{6, "v1", {2, 0, 0, 0, 0, 2}, {2, 0, 0, 0, 0, 2}, false, 1280, 0, {}, {}, {}};
     rec.devices.resize(2);
     rec.devices[0].host = a;
     rec.devices[1].host = b;
