@@ -74,7 +74,7 @@ GuardedSet::GuardedSet(const std::vector<LinkInfo>& links, const std::set<int>& 
     for (const LinkInfo& l : links) names[l.index] = l.name;
     auto name = [&](int index) {
         auto it = names.find(index);
-        return it == names.end() ? "#" + std::to_string(index) : it->second;
+        return it == names.end() ? std::string("#").append(std::to_string(index)) : it->second;
     };
     Stack stack;
     for (const LinkInfo& l : links) {

@@ -30,7 +30,7 @@ std::vector<ResolvedDevice> resolve_all(const std::vector<NetDeviceRequest>& req
 
 std::string identity_key(const LinkInfo& link) {
     std::string key = std::to_string(link.index);
-    if (!link.identity().empty()) key += "-" + hex_string(link.identity());
+    if (!link.identity().empty()) (key += '-') += hex_string(link.identity());
     return key;
 }
 

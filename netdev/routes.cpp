@@ -152,7 +152,9 @@ std::string RouteRecord::describe(const std::string& device) const {
     std::vector<int> oifs = output_indexes();
     bool one_device = !device.empty() && !oifs.empty() &&
                       std::all_of(oifs.begin(), oifs.end(), [&](int i) { return i == oifs[0]; });
-    auto dev = [&](int i) { return one_device ? device : "#" + std::to_string(i); };
+    auto dev = [&](int i) {
+        return one_device ? device : std::string("#").append(std::to_string(i));
+    };
     const RouteAttribute* dst = find_raw(replayed, RTA_DST);
     std::string s = dst_len == 0 || !dst ? "default" : ip_text(family, dst->data);
     if (dst_len != 0 && dst_len != (family == AF_INET ? 32 : 128))
