@@ -1,9 +1,10 @@
 #include "common/escape.hpp"
 
+#include "common/hex.hpp"
+
 namespace netdev {
 
 std::string escape_control(std::string_view text) {
-    static const char* hex = "0123456789abcdef";
     std::string out;
     out.reserve(text.size());
     for (char c : text) {
@@ -13,8 +14,7 @@ std::string escape_control(std::string_view text) {
             continue;
         }
         out += "\\x";
-        out += hex[b >> 4];
-        out += hex[b & 15];
+        append_hex(out, b);
     }
     return out;
 }

@@ -10,13 +10,6 @@ namespace {
 
 constexpr int kAttempts = 5;
 
-std::vector<ResolvedDevice> resolve_all(const std::vector<NetDeviceRequest>& requests,
-                                        LinkLookup& host, LinkLookup& container) {
-    std::vector<ResolvedDevice> out;
-    for (const NetDeviceRequest& r : requests) out.push_back(resolve(r, host, container));
-    return out;
-}
-
 std::set<std::string> keys_of(const std::vector<ResolvedDevice>& devices) {
     std::set<std::string> keys;
     for (const ResolvedDevice& d : devices)

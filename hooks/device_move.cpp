@@ -56,6 +56,28 @@ void audit_decisions(const std::vector<Decision>& decisions) {
     }
 }
 
+// The two netns the pipeline looks into, each with one socket opened once.
+class Ends {
+  public:
+    explicit Ends(const Netns* target)
+        : host_sock(NetlinkSocket::open_in(self)), host_dir(host_sock) {
+        if (!target) return;
+        refuse_own_netns(self, *target);
+        target_sock.emplace(NetlinkSocket::open_in(*target));
+        target_dir.emplace(*target_sock);
+    }
+    LinkLookup& container() { return target_dir ? static_cast<LinkLookup&>(*target_dir) : unknown; }
+
+    Netns self = Netns::current();
+    NetlinkSocket host_sock;
+    RtnlDirectory host_dir;
+    std::optional<NetlinkSocket> target_sock;
+
+  private:
+    std::optional<RtnlDirectory> target_dir;
+    UnknownNetns unknown;
+};
+
 const Decision* decision_for(const std::vector<Decision>& decisions, const std::string& device) {
     for (const Decision& d : decisions)
         if (d.device == device) return &d;
@@ -113,61 +135,44 @@ PipelineResult run_pipeline(const PipelineRun& run) {
     const DeviceRequestSet& req = run.request;
     const bool dry_run = run.state_dir == nullptr;
     validate_request(req, run.policy);
-
-    Netns self = Netns::current();
-    if (run.target) refuse_own_netns(self, *run.target);
-    NetlinkSocket host_sock = NetlinkSocket::open_in(self);
-    std::optional<NetlinkSocket> target_sock;
-    if (run.target) target_sock.emplace(NetlinkSocket::open_in(*run.target));
-    RtnlDirectory host_dir(host_sock);
-    UnknownNetns unknown;
-    std::optional<RtnlDirectory> target_rtnl;
-    LinkLookup* container_dir = &unknown;
-    if (target_sock) container_dir = &target_rtnl.emplace(*target_sock);
-    LinkLookup& container = *container_dir;
+    Ends ends(run.target);
+    LinkLookup& container = ends.container();
 
     // Before resolving: a killed earlier run's devices are back on the host first.
     std::optional<Journal> journal = dry_run ? std::nullopt : open_journal(run);
 
     // Resolve and lock (a dry run takes no locks: it must not wait for or delay a hook).
     LockedDevices locked;
-    if (dry_run) {
-        for (const NetDeviceRequest& r : req.devices)
-            locked.devices.push_back(resolve(r, host_dir, container));
-    } else {
-        locked = lock_devices(*run.state_dir, req.devices, host_dir, container);
-    }
+    if (dry_run)
+        locked.devices = resolve_all(req.devices, ends.host_dir, container);
+    else
+        locked = lock_devices(*run.state_dir, req.devices, ends.host_dir, container);
 
     PipelineResult result;
     result.container_label = container.netns_label();
-    GuardedSet guards = host_guarded_set(host_sock);  // once per run
+    GuardedSet guards = host_guarded_set(ends.host_sock);  // once per run
     result.decisions =
         authorize(locked.devices, guards, run.policy, {req.source, req.pod.namespace_name});
-    std::optional<HookError> refusal = first_refusal(result.decisions);
-    if (refusal && dry_run) {
-        result.refusal = std::move(refusal);
-        return result;
-    }
     if (!dry_run) audit_decisions(result.decisions);
-    if (refusal) throw *refusal;
-
-    try {
+    std::optional<HookError> refusal = first_refusal(result.decisions);
+    if (!refusal) {
         MovedEvidence evidence;
         if (journal)
             evidence = [&](const NetDeviceRequest& r, const LinkInfo& l) {
                 return journal->moved_here(r, l);
             };
-        result.plan = plan_moves(locked.devices, container, evidence);
-    } catch (const HookError& e) {
-        if (!dry_run) {
-            audit("-", "refused", std::string("plan: ") + e.what());
-            throw;
+        try {
+            result.plan = plan_moves(locked.devices, container, evidence);
+        } catch (const HookError& e) {
+            refusal = e;
+            if (!dry_run) audit("-", "refused", std::string("plan: ") + e.what());
         }
-        result.refusal = e;
     }
+    if (refusal && !dry_run) throw *refusal;
+    result.refusal = std::move(refusal);
     if (dry_run) return result;
-    result.moved = act(journal ? &*journal : nullptr, result.plan, {self, host_sock},
-                       {*run.target, *target_sock}, result.decisions);
+    result.moved = act(journal ? &*journal : nullptr, result.plan, {ends.self, ends.host_sock},
+                       {*run.target, *ends.target_sock}, result.decisions);
     return result;
 }
 

@@ -1,5 +1,6 @@
 #include "hooks/give_back.hpp"
 
+#include "common/audit.hpp"
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
@@ -30,7 +31,7 @@ std::optional<Netns> find_container_netns(const ContainerRecord& rec, const Stat
     return std::nullopt;
 }
 
-void give_back(const ContainerRecord& rec, const Netns* container) {
+void give_back(const ContainerRecord& rec, const Netns* container, const char* why) {
     Netns self = Netns::current();
     NetlinkSocket host_sock = NetlinkSocket::open_in(self);
     std::optional<NetlinkSocket> ctr_sock;
@@ -44,11 +45,14 @@ void give_back(const ContainerRecord& rec, const Netns* container) {
         const HostState& h = it->host;
         NETDEV_LOG_DEVICE(h.name);
         try {
-            if (!bring_back(h, {self, host_sock}, ctr_end ? &*ctr_end : nullptr,
-                            it->phase == DevicePhase::configured ? it->container_index : 0))
+            if (bring_back(h, {self, host_sock}, ctr_end ? &*ctr_end : nullptr,
+                           it->phase == DevicePhase::configured ? it->container_index : 0))
+                audit(h.name, "returned", why);
+            else
                 NETDEV_LOG(warning) << "not found anywhere: a virtual device (veth, macvlan) "
                                        "dies with its container netns";
         } catch (const HookError& e) {
+            audit(h.name, "failed", std::string(why) + ": " + e.what());
             problems += (problems.empty() ? "" : "; ") + h.name + ": " + e.what();
         }
     }
@@ -69,7 +73,11 @@ void settle_earlier_run(Journal& journal, const Netns& target, const StateDir& d
     std::optional<Netns> found;
     if (!(earlier->netns == target.id())) found = find_container_netns(*earlier, dir);
     try {
-        give_back(*earlier, earlier->netns == target.id() ? &target : found ? &*found : nullptr);
+        give_back(*earlier,
+                  earlier->netns == target.id() ? &target
+                  : found                       ? &*found
+                                                : nullptr,
+                  "createRuntime again");
     } catch (const HookError& e) {
         throw HookError(ExitCode::restore_incomplete,
                         "an earlier run for this container left devices that cannot be given "

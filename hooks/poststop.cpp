@@ -11,11 +11,11 @@
 namespace netdev {
 namespace {
 
-void give_back_and_release(const StateDir& dir, const std::string& file,
-                           const ContainerRecord& rec) {
+void give_back_and_release(const StateDir& dir, const std::string& file, const ContainerRecord& rec,
+                           const char* why) {
     std::optional<Netns> ctr = find_container_netns(rec, dir);
     if (!ctr) NETDEV_LOG(debug) << "container netns of " << rec.id << " is gone";
-    give_back(rec, ctr ? &*ctr : nullptr);
+    give_back(rec, ctr ? &*ctr : nullptr, why);
     release_record(dir, file, rec);
 }
 
@@ -35,7 +35,7 @@ void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
         release_record(dir, file, *rec);  // the kernel's default fate for the devices
         return;
     }
-    give_back_and_release(dir, file, *rec);
+    give_back_and_release(dir, file, *rec, "poststop");
 }
 
 void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) {
@@ -55,7 +55,7 @@ void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) 
             }
         set_log_context(rec->id, "recover");
         try {
-            give_back_and_release(dir, file, *rec);
+            give_back_and_release(dir, file, *rec, "recover");
             out << "container " << rec->id << ": every device given back\n";
         } catch (const HookError& e) {
             problems += (problems.empty() ? "" : "; ") + rec->id + ": " + e.what();

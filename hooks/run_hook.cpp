@@ -40,6 +40,8 @@ void run_hook(const CliOptions& options, int state_fd) {
     set_log_context(st.id, stage_name(stage));
     NETDEV_LOG(debug) << "container " << st.id << ", status " << st.status << ", stage "
                       << stage_name(stage);
+    KubePod pod = kube_pod_of({}, st.annotations);
+    set_audit_context({st.id, pod.namespace_name, pod.pod_name, "record"});
     if (stage == Stage::poststop) {
         run_poststop(st, restore_on(options, st.annotations), StateDir(options.state_dir));
         return;

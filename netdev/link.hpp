@@ -38,7 +38,7 @@ LinkInfo parse_link(const nlmsghdr& nlh);
 std::optional<LinkInfo> find_link_by_name(NetlinkSocket& sock, const std::string& name);
 // `ip link show` of one ifindex. nullopt on ENODEV.
 std::optional<LinkInfo> find_link_by_index(NetlinkSocket& sock, int index);
-// `ip link show`: every link of the netns. Only for a container netns, which holds few.
+// `ip link show`: every link of the netns (the guardrails read the host's once per run).
 std::vector<LinkInfo> list_links(NetlinkSocket& sock);
 // `ip link set dev X up|down`.
 void set_link_up(NetlinkSocket& sock, const LinkInfo& link, bool up);

@@ -82,9 +82,7 @@ MovePlan plan_moves(const std::vector<ResolvedDevice>& devices, LinkLookup& cont
 
 MovePlan plan_moves(const std::vector<NetDeviceRequest>& requests, LinkLookup& host,
                     LinkLookup& container, const MovedEvidence& moved_here) {
-    std::vector<ResolvedDevice> devices;
-    for (const NetDeviceRequest& r : requests) devices.push_back(resolve(r, host, container));
-    return plan_moves(devices, container, moved_here);
+    return plan_moves(resolve_all(requests, host, container), container, moved_here);
 }
 
 }  // namespace netdev

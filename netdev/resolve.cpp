@@ -1,5 +1,6 @@
 #include "netdev/resolve.hpp"
 
+#include "common/hex.hpp"
 #include "common/ifname.hpp"
 
 namespace netdev {
@@ -12,14 +13,16 @@ ResolvedDevice resolve(const NetDeviceRequest& request, LinkLookup& host, LinkLo
     return r;
 }
 
+std::vector<ResolvedDevice> resolve_all(const std::vector<NetDeviceRequest>& requests,
+                                        LinkLookup& host, LinkLookup& container) {
+    std::vector<ResolvedDevice> out;
+    for (const NetDeviceRequest& r : requests) out.push_back(resolve(r, host, container));
+    return out;
+}
+
 std::string identity_key(const LinkInfo& link) {
-    static const char* hex = "0123456789abcdef";
     std::string key = std::to_string(link.index);
-    if (!link.identity().empty()) key += '-';
-    for (std::uint8_t b : link.identity()) {
-        key += hex[b >> 4];
-        key += hex[b & 15];
-    }
+    if (!link.identity().empty()) key += "-" + hex_string(link.identity());
     return key;
 }
 

@@ -3,6 +3,7 @@
 // names on the host, found once; every later step works on that link's identity (ifindex +
 // MAC), never on the requested name again.
 #include <optional>
+#include <vector>
 
 #include "common/oci_model.hpp"
 #include "netdev/link.hpp"
@@ -25,6 +26,10 @@ struct ResolvedDevice {
 
 // The one place that turns a request into a link (selectors plug in here).
 ResolvedDevice resolve(const NetDeviceRequest& request, LinkLookup& host, LinkLookup& container);
+
+// resolve() of each request, in order.
+std::vector<ResolvedDevice> resolve_all(const std::vector<NetDeviceRequest>& requests,
+                                        LinkLookup& host, LinkLookup& container);
 
 // The key a device is locked, recorded and rolled back under: ifindex + identity MAC.
 std::string identity_key(const LinkInfo& link);

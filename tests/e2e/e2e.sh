@@ -31,6 +31,9 @@ umount /sys/fs/cgroup/unified 2>/dev/null || true
 # anything else a runtime leaves there vanish with this mount namespace.
 mount -t tmpfs -o mode=0755 tmpfs /run
 records=/run/oci-netdev-hook
+# No admin policy but the ones these tests write, and no audit line to the real system log.
+[ -d /etc/oci-netdev-hook ] && mount -t tmpfs -o mode=0755 tmpfs /etc/oci-netdev-hook
+[ -e /dev/log ] && mount --bind /dev/null /dev/log
 ip link set lo up
 
 work=$(mktemp -d /tmp/netdev-e2e.XXXXXX)
@@ -104,22 +107,32 @@ runtime_run() {
   "$rt" --root "$work/$rt" run --bundle "$dir" "$id" > "$dir/out" 2> "$dir/err"
 }
 
+# Two hooks.d directories: as installed (no policy: annotation requests are refused), and
+# with the hook's env naming a policy that allows v0 and v1 (podman starts hooks with the
+# env of their hooks.d entry only, so $OCI_NETDEV_HOOK_POLICY goes there).
+policy=$work/policy.json
+echo '{"allow": [{"devices": ["v0", "v1"], "sources": ["annotation"]}]}' > "$policy"
+chmod 0644 "$policy"
 hooks_dir=$work/hooks.d
-mkdir -p "$hooks_dir"
+nopolicy_hooks_dir=$work/hooks-nopolicy.d
+mkdir -p "$hooks_dir" "$nopolicy_hooks_dir"
 for f in "$repo"/config/hooks.d/*.json; do
-  sed "s#/usr/local/bin/oci-netdev-hook#$hook#g" "$f" > "$hooks_dir/$(basename "$f")"
+  sed "s#/usr/local/bin/oci-netdev-hook#$hook#g" "$f" > "$nopolicy_hooks_dir/$(basename "$f")"
+  jq --arg p "OCI_NETDEV_HOOK_POLICY=$policy" '.hook.env = [$p]' \
+    "$nopolicy_hooks_dir/$(basename "$f")" > "$hooks_dir/$(basename "$f")"
 done
 
-# podman_run RUNTIME OUTDIR DEVICES_ANNOTATION [NETWORK [RESTORE]]: NETWORK defaults to none
-# (podman makes a fresh netns with only lo); ns:PATH joins a pre-created one. RESTORE=true
-# asks for the devices back at poststop.
+# podman_run RUNTIME OUTDIR DEVICES_ANNOTATION [NETWORK [RESTORE [HOOKS_DIR]]]: NETWORK
+# defaults to none (podman makes a fresh netns with only lo); ns:PATH joins a pre-created one.
+# RESTORE=true asks for the devices back at poststop. HOOKS_DIR defaults to the one with a
+# policy.
 podman_run() {
-  local rt=$1 out=$2 devices=$3 network=${4:-none} restore=${5:-false}
+  local rt=$1 out=$2 devices=$3 network=${4:-none} restore=${5:-false} hooks=${6:-$hooks_dir}
   mkdir -p "$out"
   cp -a "$rootfs" "$out/rootfs"
   podman --root "$work/pd/root" --runroot "$work/pd/run" --tmpdir "$work/pd/tmp" \
     --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --runtime "$rt" \
-    --hooks-dir "$hooks_dir" run --rm --network "$network" \
+    --hooks-dir "$hooks" run --rm --network "$network" \
     --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
     --annotation "oci-netdev-hook.devices=$devices" \
     --annotation "run.oci.hooks.stderr=$out/hook-stderr" \
@@ -180,6 +193,20 @@ case_name_taken() {
   [[ $1 == *crun ]] && shown=$b/hook-stderr
   expect "$shown" "oci-netdev-hook: error: v0: name lo already exists in "
   [ "$(host_view v0)" = "$before" ] || fail "v0 changed on the host: $(host_view v0) / was $before"
+}
+
+case_policy() {
+  local b=$work/$1-nopolicy before shown
+  before=$(host_view v0)
+  podman_run "${1#podman-}" "$b" "v0=ctr0" none false "$nopolicy_hooks_dir" &&
+    fail "podman started the container without a policy"
+  shown=$b/err
+  [[ $1 == *crun ]] && shown=$b/hook-stderr
+  expect "$shown" "oci-netdev-hook: error: v0: refused: no rule of /etc/oci-netdev-hook/policy.json \(absent\) allows annotation requests"
+  [ "$(host_view v0)" = "$before" ] || fail "v0 changed on the host: $(host_view v0) / was $before"
+  b=$work/$1-policy
+  podman_run "${1#podman-}" "$b" "v0=ctr0" || fail "podman exited $?: $(cat "$b/err")"
+  expect "$b/out" "ctr0[:@].*UP"
 }
 
 case_create_container_ok() {
@@ -259,6 +286,9 @@ for rt in runc crun podman-runc podman-crun; do
   run_case "$rt: two devices at once" case_two_devices "$rt"
   run_case "$rt: pre-created netns by path, device still there after exit" case_precreated_netns "$rt"
   run_case "$rt: name taken in the container: start refused, device back as it was" case_name_taken "$rt"
+done
+for rt in podman-runc podman-crun; do
+  run_case "$rt: the annotation refused without a policy, honoured with one" case_policy "$rt"
 done
 for rt in runc podman-runc; do
   run_case "$rt: poststop --restore gives the device back from a pre-created netns" case_poststop_restore "$rt"

@@ -15,6 +15,8 @@ check "install: binary in bin" '[ -x "$tmp/prefix/bin/oci-netdev-hook" ]'
 check "install: three hooks.d files" '[ "$(ls "$hooksd"/*.json | wc -l)" = 3 ]'
 check "install: hooks.d paths match the prefix" \
   '! grep -h "\"path\"" "$hooksd"/*.json | grep -v "\"$tmp/prefix/bin/oci-netdev-hook\""'
+check "install: the example policy, inactive, in the docs" \
+  '[ -f "$tmp/prefix/share/doc/oci-netdev-hook/examples/policy.json.example" ] && [ ! -e "$tmp/prefix/etc/oci-netdev-hook/policy.json" ]'
 check "install: the installed binary runs" '"$tmp/prefix/bin/oci-netdev-hook" --version | grep -q "^oci-netdev-hook "'
 
 if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then

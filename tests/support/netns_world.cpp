@@ -137,14 +137,17 @@ TestPolicy::~TestPolicy() {
     std::filesystem::remove_all(dir_, ec);
 }
 
-SyslogSink::SyslogSink() : dir_(make_private_dir("syslog")) {
+SyslogSink::SyslogSink(bool listening) : dir_(make_private_dir("syslog")) {
+    // Not listening: a socket bound nowhere, and /dev/log a plain file (connect fails).
     sock_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
     std::string path = (dir_ / "log").string();
     if (!sock_ || path.size() >= sizeof addr.sun_path) throw std::runtime_error("syslog socket");
     path.copy(addr.sun_path, path.size());
-    if (::bind(sock_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    if (!listening)
+        std::ofstream(dir_ / "log");
+    else if (::bind(sock_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
         throw std::runtime_error("bind syslog socket failed");
     // Files a private /dev needs when the host has no /dev/log to bind over.
     for (const char* dev : {"null", "zero", "urandom", "full"}) std::ofstream(dir_ / dev);
@@ -192,12 +195,12 @@ std::string Bundle::state(pid_t pid, const std::string& status,
 }
 
 HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
-                              const std::vector<std::string>& args) {
+                              const std::vector<std::string>& args, bool syslog_listening) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
     UniqueFd in_r(in[0]), in_w(in[1]), out_r(out[0]), out_w(out[1]), err_r(err[0]), err_w(err[1]);
-    auto sink = std::make_unique<SyslogSink>();
+    auto sink = std::make_unique<SyslogSink>(syslog_listening);
     pid_t pid = spawn_in(where.netns(), [&] {
         sink->enter();
         ::dup2(in_r.get(), STDIN_FILENO);

@@ -89,7 +89,8 @@ struct HookResult {
 // touched; on a host without one, a private /dev holds it).
 class SyslogSink {
   public:
-    SyslogSink();
+    // listening false: /dev/log is a plain file nobody reads (a host without syslog).
+    explicit SyslogSink(bool listening = true);
     SyslogSink(const SyslogSink&) = delete;
     SyslogSink& operator=(const SyslogSink&) = delete;
     ~SyslogSink();
@@ -111,12 +112,14 @@ struct HookProcess {
     std::unique_ptr<SyslogSink> syslog;
 };
 HookProcess start_hook_binary(const TestNetns& where, const std::string& state,
-                              const std::vector<std::string>& args = {"createRuntime"});
+                              const std::vector<std::string>& args = {"createRuntime"},
+                              bool syslog_listening = true);
 // Waits for it. Output must stay small (stdout is read to the end before stderr).
 HookResult finish_hook_binary(HookProcess& p);
 inline HookResult run_hook_binary(const TestNetns& where, const std::string& state,
-                                  const std::vector<std::string>& args = {"createRuntime"}) {
-    HookProcess p = start_hook_binary(where, state, args);
+                                  const std::vector<std::string>& args = {"createRuntime"},
+                                  bool syslog_listening = true) {
+    HookProcess p = start_hook_binary(where, state, args, syslog_listening);
     return finish_hook_binary(p);
 }
 

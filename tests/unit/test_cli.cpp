@@ -86,3 +86,16 @@ TEST_CASE("recover takes an optional container id; the deadline defaults below h
     CHECK(parse({}).deadline_seconds == 8);
     CHECK(parse({"--deadline", "2.5", "createRuntime"}).deadline_seconds == 2.5);
 }
+
+TEST_CASE("--policy names the policy file for the hook, check and move") {
+    CHECK(parse({"--policy", "/etc/p.json", "createRuntime"}).policy_path == "/etc/p.json");
+    CHECK(parse({"check", "--policy=/p.json", "/bundle"}).policy_path == "/p.json");
+    CHECK(parse({}).policy_path.empty());  // then $OCI_NETDEV_HOOK_POLICY, then the default
+    try {
+        parse({"--policy="});
+        FAIL("no error");
+    } catch (const HookError& e) {
+        CHECK(e.code() == ExitCode::invalid_input);
+    }
+    CHECK(usage_text().find("--policy PATH") != std::string::npos);
+}

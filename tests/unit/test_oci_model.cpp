@@ -167,3 +167,40 @@ TEST_CASE("input larger than its bound is refused, naming it") {
     CHECK(contains(invalid_input_message([&] { read_fd_bounded(r.get(), 8192, "state on stdin"); }),
                    "state on stdin is larger than 8192 bytes"));
 }
+
+TEST_CASE("the runtime wrapper's env entry is a source after the annotations") {
+    OciConfig env = parse_config(
+        R"({"process":{"env":["PATH=/bin","OCI_NETDEV_HOOK_DEVICES=eth1=c1 eth2"]}})", {});
+    REQUIRE(env.devices.size() == 2);
+    CHECK(env.source == RequestSource::env);
+    CHECK(env.devices_source == R"(process.env["OCI_NETDEV_HOOK_DEVICES"])");
+    CHECK(env.devices[0].container_name == "c1");
+    OciConfig json_form =
+        parse_config(R"({"process":{"env":["OCI_NETDEV_HOOK_DEVICES={\"e3\":{}}"]}})", {});
+    CHECK(json_form.devices.at(0).host_name == "e3");
+
+    Annotations st{{"oci-netdev-hook.devices", "fromstate"}};
+    OciConfig both = parse_config(R"({"process":{"env":["OCI_NETDEV_HOOK_DEVICES=fromenv"]}})", st);
+    CHECK(both.source == RequestSource::annotation);
+    CHECK(both.devices.at(0).host_name == "fromstate");
+    CHECK(contains(invalid_input_message([] { parse_config(R"({"process":{"env":[1]}})", {}); }),
+                   "process.env[0]: expected a string"));
+}
+
+TEST_CASE("each source is named the way policy rules name it") {
+    CHECK(parse_config(R"({"linux":{"netDevices":{"b":{}}}})", {}).source == RequestSource::config);
+    CHECK(std::string(source_name(RequestSource::command_line)) == "command-line");
+    CHECK(std::string(source_name(RequestSource::env)) == "env");
+}
+
+TEST_CASE("the Kubernetes namespace and pod come from CRI-O's or containerd's annotations") {
+    KubePod crio = kube_pod_of(
+        {{"io.kubernetes.pod.namespace", "team-a"}, {"io.kubernetes.pod.name", "p1"}}, {});
+    CHECK(crio.namespace_name == "team-a");
+    CHECK(crio.pod_name == "p1");
+    KubePod containerd = kube_pod_of({}, {{"io.kubernetes.cri.sandbox-namespace", "lab"},
+                                          {"io.kubernetes.cri.sandbox-name", "p2"}});
+    CHECK(containerd.namespace_name == "lab");
+    CHECK(containerd.pod_name == "p2");
+    CHECK(kube_pod_of({}, {}).namespace_name.empty());
+}
