@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <string>
 
 #include "common/error.hpp"
@@ -53,14 +54,19 @@ void arm_interrupts(std::optional<double> deadline_seconds) {
 void throw_if_interrupted() {
     int sig = g_signal;
     if (sig == SIGALRM || (g_deadline && std::chrono::steady_clock::now() >= *g_deadline)) {
-        char text[32];
-        std::snprintf(text, sizeof text, "%g", g_deadline_seconds);
-        throw HookError(ExitCode::failed_restored,
-                        std::string("the deadline of ") + text + " s (--deadline) passed");
+        throw HookError(
+            ExitCode::failed_restored,
+            "the deadline of " + seconds_text(g_deadline_seconds) + " s (--deadline) passed");
     }
     if (sig != 0)
         throw HookError(ExitCode::failed_restored,
                         std::string("interrupted by ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+}
+
+std::string seconds_text(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", seconds);
+    return text;
 }
 
 std::optional<double> seconds_left() {

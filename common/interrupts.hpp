@@ -3,6 +3,7 @@
 // `timeout` (RUNTIMES.md); the hook must roll back before that, so each of these only sets a
 // flag that the mover checks between steps: it then rolls back and exits.
 #include <optional>
+#include <string>
 
 namespace netdev {
 
@@ -13,6 +14,9 @@ void arm_interrupts(std::optional<double> deadline_seconds);
 // Throws HookError(failed_restored) "interrupted by SIGTERM" / "deadline of N s passed" when
 // one came; nothing otherwise.
 void throw_if_interrupted();
+
+// "8", "0.5", "1e-06": seconds as messages show them.
+std::string seconds_text(double seconds);
 
 // Seconds left before the deadline (never below 0), or nullopt when there is none.
 std::optional<double> seconds_left();

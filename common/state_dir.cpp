@@ -26,8 +26,6 @@ bool safe_char(char c) {
 }  // namespace
 
 void validate_container_id(const std::string& id) {
-    // Room for the record's temporary name ("." + id + ".json.tmp" + pid) within NAME_MAX, so
-    // a long id is refused before anything moves, not when the record is written after.
     if (id.empty() || id.size() > kMaxContainerIdBytes || id[0] == '.' ||
         !std::all_of(id.begin(), id.end(), safe_char))
         throw HookError(ExitCode::invalid_input,

@@ -12,9 +12,11 @@ namespace netdev {
 
 inline constexpr const char* kDefaultStateDir = "/run/oci-netdev-hook";
 
-inline constexpr std::size_t kMaxContainerIdBytes = 200;
+// A directory name for runc and crun; record files take at most 200 bytes of it
+// (records.hpp record_file_name), so any such id fits.
+inline constexpr std::size_t kMaxContainerIdBytes = 255;
 
-// Throws HookError(invalid_input) unless `id` is a safe file name: 1-200 bytes of
+// Throws HookError(invalid_input) unless `id` is a safe file name: 1-255 bytes of
 // [A-Za-z0-9_.+-], not starting with '.'.
 void validate_container_id(const std::string& id);
 

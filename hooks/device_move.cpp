@@ -167,12 +167,12 @@ PipelineResult run_pipeline(const PipelineRun& run) {
     if (!dry_run) audit_decisions(result.decisions);
     std::optional<HookError> refusal = first_refusal(result.decisions);
     if (!refusal) {
+        MovedEvidence evidence;
+        if (journal)
+            evidence = [&](const NetDeviceRequest& r, const LinkInfo& l) {
+                return journal->moved_here(r, l);
+            };
         try {
-            MovedEvidence evidence;
-            if (journal)
-                evidence = [&](const NetDeviceRequest& r, const LinkInfo& l) {
-                    return journal->moved_here(r, l);
-                };
             result.plan = plan_moves(locked.devices, container, evidence);
         } catch (const HookError& e) {
             refusal = e;

@@ -31,7 +31,7 @@ std::optional<Netns> find_container_netns(const ContainerRecord& rec, const Stat
     return std::nullopt;
 }
 
-void give_back(const ContainerRecord& rec, const Netns* container, const std::string& why) {
+void give_back(const ContainerRecord& rec, const Netns* container, const char* why) {
     Netns self = Netns::current();
     NetlinkSocket host_sock = NetlinkSocket::open_in(self);
     std::optional<NetlinkSocket> ctr_sock;
@@ -52,7 +52,7 @@ void give_back(const ContainerRecord& rec, const Netns* container, const std::st
                 NETDEV_LOG(warning) << "not found anywhere: a virtual device (veth, macvlan) "
                                        "dies with its container netns";
         } catch (const HookError& e) {
-            audit(h.name, "failed", why + ": " + e.what());
+            audit(h.name, "failed", std::string(why) + ": " + e.what());
             problems += (problems.empty() ? "" : "; ") + h.name + ": " + e.what();
         }
     }
@@ -73,8 +73,11 @@ void settle_earlier_run(Journal& journal, const Netns& target, const StateDir& d
     std::optional<Netns> found;
     if (!(earlier->netns == target.id())) found = find_container_netns(*earlier, dir);
     try {
-        give_back(*earlier, earlier->netns == target.id() ? &target : found ? &*found : nullptr,
-                  "re-run");
+        give_back(*earlier,
+                  earlier->netns == target.id() ? &target
+                  : found                       ? &*found
+                                                : nullptr,
+                  "createRuntime again");
     } catch (const HookError& e) {
         throw HookError(ExitCode::restore_incomplete,
                         "an earlier run for this container left devices that cannot be given "

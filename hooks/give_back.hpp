@@ -17,9 +17,8 @@ std::optional<Netns> find_container_netns(const ContainerRecord& rec, const Stat
 // Every device of `rec` the hook touched goes back to the host as recorded, from wherever it
 // is now (`container`: the live container netns, if any). A device found nowhere died with
 // its netns (a veth, a macvlan): logged, not an error. Throws HookError(restore_incomplete)
-// naming each device that could not be given back. `why` (poststop, recover, re-run) is the
-// rule the audit names.
-void give_back(const ContainerRecord& rec, const Netns* container, const std::string& why);
+// naming each device that could not be given back. Each outcome is audited with `why`.
+void give_back(const ContainerRecord& rec, const Netns* container, const char* why);
 
 // The record `file` and its pin are removed (after give_back, or when nothing is to be done).
 void release_record(const StateDir& dir, const std::string& file, const ContainerRecord& rec);

@@ -3,7 +3,6 @@
 
 #include <ostream>
 
-#include "common/audit.hpp"
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
@@ -12,8 +11,8 @@
 namespace netdev {
 namespace {
 
-void give_back_and_release(const StateDir& dir, const std::string& file,
-                           const ContainerRecord& rec, const std::string& why) {
+void give_back_and_release(const StateDir& dir, const std::string& file, const ContainerRecord& rec,
+                           const char* why) {
     std::optional<Netns> ctr = find_container_netns(rec, dir);
     if (!ctr) NETDEV_LOG(debug) << "container netns of " << rec.id << " is gone";
     give_back(rec, ctr ? &*ctr : nullptr, why);

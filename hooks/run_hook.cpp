@@ -1,9 +1,12 @@
 #include "hooks/run_hook.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <ostream>
 
 #include "common/audit.hpp"
 #include "common/error.hpp"
+#include "common/interrupts.hpp"
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
 #include "common/read_file.hpp"
@@ -39,7 +42,12 @@ bool restore_on(const CliOptions& options, const Annotations& annotations) {
 }  // namespace
 
 void run_hook(const CliOptions& options, int state_fd) {
-    OciState st = parse_state(read_fd_bounded(state_fd, kMaxStateBytes, "state on stdin"));
+    // A state that never ends is bounded, and never past the run's deadline (main armed it).
+    auto stdin_limit = std::min(
+        kDefaultReadTimeout,
+        std::chrono::milliseconds(static_cast<long long>(seconds_left().value_or(1e6) * 1000)));
+    OciState st =
+        parse_state(read_fd_bounded(state_fd, kMaxStateBytes, "state on stdin", stdin_limit));
     Stage stage = options.stage == Stage::from_state ? stage_from_state(st) : options.stage;
     set_log_context(st.id, stage_name(stage));
     NETDEV_LOG(debug) << "container " << st.id << ", status " << st.status << ", stage "

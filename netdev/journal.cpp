@@ -1,5 +1,7 @@
 #include "netdev/journal.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
@@ -38,18 +40,20 @@ bool Journal::moved_here(const NetDeviceRequest& request, const LinkInfo& in_con
 void Journal::begin(const std::vector<HostState>& devices,
                     const std::vector<std::string>& requested) {
     ContainerRecord rec = header_;
-    // Devices the earlier, finished run configured here stay recorded (a re-run adding some).
+    // Devices the earlier, finished run configured here stay recorded (a re-run adding some),
+    // unless this run moves that device again: then it was given back since.
+    auto moved_now = [&](const HostState& h) {
+        return std::any_of(devices.begin(), devices.end(), [&](const HostState& d) {
+            return d.name == h.name || d.identity == h.identity;
+        });
+    };
     if (earlier_ && earlier_->committed && earlier_->netns == header_.netns)
         for (const DeviceRecord& d : earlier_->devices)
-            if (d.phase == DevicePhase::configured) rec.devices.push_back(d);
+            if (d.phase == DevicePhase::configured && !moved_now(d.host)) rec.devices.push_back(d);
     first_ = rec.devices.size();
-    for (std::size_t i = 0; i < devices.size(); ++i) {
-        DeviceRecord& d = rec.devices.emplace_back();
-        d.host = devices[i];
-        if (i < requested.size()) d.requested = requested[i];
-    }
     try {
-        dir_.write_file(file_, record_text(rec));
+        // `devices` (most of the record) written where they are, not copied into `rec`.
+        dir_.write_file(file_, record_header(rec, devices, requested) + record_steps(rec));
         log_ = dir_.open_for_append(file_);
     } catch (const HookError& e) {
         throw HookError(ExitCode::refused,

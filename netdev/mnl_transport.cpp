@@ -4,9 +4,13 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cmath>
 
 #include "common/error.hpp"
+#include "common/interrupts.hpp"
 #include "common/logging.hpp"
 #include "common/netns.hpp"
 #include "netdev/netlink_transport.hpp"
@@ -16,6 +20,7 @@ namespace {
 
 constexpr int kReceiveBufferBytes = 4 << 20;
 constexpr int kReceiveTimeoutSeconds = 10;
+constexpr double kMinReceiveTimeoutSeconds = 1;  // past the deadline: room for the rollback
 
 struct MnlSocketCloser {
     void operator()(mnl_socket* s) const noexcept { mnl_socket_close(s); }
@@ -39,8 +44,13 @@ class MnlTransport final : public NetlinkTransport {
         int rcvbuf = kReceiveBufferBytes;
         if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf) != 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-        // Never hang the runtime: a kernel that does not answer is an error, and rollback runs.
-        timeval timeout{kReceiveTimeoutSeconds, 0};
+        // Never hang the runtime: a kernel that does not answer is an error, and rollback runs,
+        // within the run's deadline (interrupts.hpp) when it is closer.
+        timeout_ = std::min(std::chrono::duration<double>(kReceiveTimeoutSeconds),
+                            std::chrono::duration<double>(seconds_left().value_or(1e9)));
+        timeout_ = std::max(timeout_, std::chrono::duration<double>(kMinReceiveTimeoutSeconds));
+        timeval timeout{static_cast<time_t>(timeout_.count()),
+                        static_cast<suseconds_t>(std::fmod(timeout_.count(), 1.0) * 1e6)};
         if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0)
             fail("setsockopt SO_RCVTIMEO");
         // netlink_sendmsg() refuses a datagram longer than sk_sndbuf - 32 (EMSGSIZE, K15).
@@ -64,7 +74,7 @@ class MnlTransport final : public NetlinkTransport {
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             throw HookError(ExitCode::failed_restored,
                             "no answer from the kernel in " + label_ + " within " +
-                                std::to_string(kReceiveTimeoutSeconds) + " s",
+                                seconds_text(timeout_.count()) + " s",
                             ETIMEDOUT);
         if (n < 0 && errno == ENOBUFS) {
             // Replies were dropped. Until its queue is empty the kernel drops every reply to
@@ -93,6 +103,7 @@ class MnlTransport final : public NetlinkTransport {
     std::unique_ptr<mnl_socket, MnlSocketCloser> sock_;
     NetlinkFeatures features_;
     std::size_t max_datagram_ = 0;
+    std::chrono::duration<double> timeout_{};
 };
 
 }  // namespace

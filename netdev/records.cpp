@@ -3,6 +3,7 @@
 #include <linux/netlink.h>
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <cstring>
 #include <sstream>
 
@@ -12,14 +13,22 @@ namespace netdev {
 namespace json = boost::json;
 namespace {
 
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+void append_hex(std::string& out, const std::uint8_t* p, std::size_t n) {
+    std::size_t at = out.size();
+    out.resize(at + 2 * n);
+    char* d = out.data() + at;
+    for (std::size_t i = 0; i < n; ++i) {
+        *d++ = kHexDigits[p[i] >> 4];
+        *d++ = kHexDigits[p[i] & 15];
+    }
+}
+
 std::string hex(const std::vector<std::uint8_t>& bytes) {
-    static const char* digits = "0123456789abcdef";
     std::string s;
     s.reserve(bytes.size() * 2);
-    for (std::uint8_t b : bytes) {
-        s += digits[b >> 4];
-        s += digits[b & 15];
-    }
+    append_hex(s, bytes.data(), bytes.size());
     return s;
 }
 
@@ -36,22 +45,73 @@ std::vector<std::uint8_t> unhex(std::string_view s) {
     return out;
 }
 
-// An address's attributes as one hex string in the kernel's own TLV encoding (nlattr header,
-// payload, padding): a few JSON nodes per address, not one object per attribute. Objects are
-// built member by member and moved into place: initializer lists would deep-copy nested
-// arrays (both were most of the hook's CPU time for a device with 1024 addresses).
-std::string encode_attributes(const std::vector<AddressAttribute>& attrs) {
-    std::vector<std::uint8_t> tlv;
-    for (const AddressAttribute& a : attrs) {
-        const auto len = static_cast<std::uint16_t>(sizeof(nlattr) + a.data.size());
-        nlattr hdr{len, a.type};
-        const auto* h = reinterpret_cast<const std::uint8_t*>(&hdr);
-        tlv.insert(tlv.end(), h, h + sizeof hdr);
-        tlv.insert(tlv.end(), a.data.begin(), a.data.end());
-        tlv.resize(tlv.size() + (NLA_ALIGN(len) - len), 0);
+// The header is written by hand, field by field, and read back with boost::json: building
+// and serialising boost::json objects was most of the hook's CPU for a device with 1024
+// addresses. JsonObject appends one object: `{"name":value,...}`.
+class JsonObject {
+  public:
+    explicit JsonObject(std::string& out) : out_(out) {}
+    JsonObject(const JsonObject&) = delete;
+    ~JsonObject() { out_ += first_ ? "{}" : "}"; }
+    // Starts the member `name` (a literal, nothing to escape); its value comes next.
+    std::string& member(const char* name) {
+        out_ += first_ ? "{\"" : ",\"";
+        first_ = false;
+        out_ += name;
+        out_ += "\":";
+        return out_;
     }
-    return hex(tlv);
-}
+    template <typename Number>
+    void number(const char* name, Number v) {
+        char buf[24];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+        member(name).append(buf, end);
+    }
+    void boolean(const char* name, bool v) { member(name) += v ? "true" : "false"; }
+    void string(const char* name, std::string_view v) { append_json_string(member(name), v); }
+    void hex_bytes(const char* name, const std::vector<std::uint8_t>& v) {
+        std::string& o = member(name);
+        o += '"';
+        append_hex(o, v.data(), v.size());
+        o += '"';
+    }
+    // Attributes as one hex string in the kernel's own TLV encoding (nlattr header, payload,
+    // padding): one JSON string per address or route, not one object per attribute.
+    void attributes(const char* name, const std::vector<RawAttribute>& attrs) {
+        std::string& o = member(name);
+        o += '"';
+        static const std::uint8_t zeros[NLA_ALIGNTO] = {};
+        for (const RawAttribute& a : attrs) {
+            const auto len = static_cast<std::uint16_t>(sizeof(nlattr) + a.data.size());
+            nlattr hdr{len, a.type};
+            append_hex(o, reinterpret_cast<const std::uint8_t*>(&hdr), sizeof hdr);
+            append_hex(o, a.data.data(), a.data.size());
+            append_hex(o, zeros, NLA_ALIGN(len) - len);
+        }
+        o += '"';
+    }
+
+    static void append_json_string(std::string& o, std::string_view v) {
+        o += '"';
+        for (char c : v) {
+            if (c == '"' || c == '\\') {
+                o += '\\';
+                o += c;
+            } else if (static_cast<unsigned char>(c) < 0x20) {
+                o += "\\u00";
+                o += kHexDigits[(c >> 4) & 15];
+                o += kHexDigits[c & 15];
+            } else {
+                o += c;
+            }
+        }
+        o += '"';
+    }
+
+  private:
+    std::string& out_;
+    bool first_ = true;
+};
 
 std::vector<AddressAttribute> decode_attributes(std::string_view text) {
     std::vector<std::uint8_t> tlv = unhex(text);
@@ -69,15 +129,14 @@ std::vector<AddressAttribute> decode_attributes(std::string_view text) {
     return out;
 }
 
-json::object address_json(const AddressRecord& a, const json::storage_ptr& sp) {
-    json::object o(sp);
-    o["family"] = a.family;
-    o["prefixlen"] = a.prefixlen;
-    o["scope"] = a.scope;
-    o["flags"] = a.flags;
-    o["label"] = a.label;
-    o["attributes"] = encode_attributes(a.replayed);
-    return o;
+void put_address(std::string& out, const AddressRecord& a) {
+    JsonObject o(out);
+    o.number("family", a.family);
+    o.number("prefixlen", a.prefixlen);
+    o.number("scope", a.scope);
+    o.number("flags", a.flags);
+    o.string("label", a.label);
+    o.attributes("attributes", a.replayed);
 }
 
 AddressRecord address_from(const json::object& o) {
@@ -91,19 +150,29 @@ AddressRecord address_from(const json::object& o) {
     return a;
 }
 
-json::object route_json(const RouteRecord& r, const json::storage_ptr& sp) {
-    json::object o(sp);
-    o["family"] = r.family;
-    o["dst_len"] = r.dst_len;
-    o["src_len"] = r.src_len;
-    o["tos"] = r.tos;
-    o["protocol"] = r.protocol;
-    o["scope"] = r.scope;
-    o["type"] = r.type;
-    o["flags"] = r.flags;
-    o["table"] = r.table;
-    o["attributes"] = encode_attributes(r.replayed);
-    return o;
+void put_route(std::string& out, const RouteRecord& r) {
+    JsonObject o(out);
+    o.number("family", r.family);
+    o.number("dst_len", r.dst_len);
+    o.number("src_len", r.src_len);
+    o.number("tos", r.tos);
+    o.number("protocol", r.protocol);
+    o.number("scope", r.scope);
+    o.number("type", r.type);
+    o.number("flags", r.flags);
+    o.number("table", r.table);
+    o.attributes("attributes", r.replayed);
+}
+
+// `[item,item,...]` of `put(out, item)` for each.
+template <typename T, typename Put>
+void put_array(std::string& out, const std::vector<T>& items, Put put) {
+    out += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        put(out, items[i]);
+    }
+    out += ']';
 }
 
 RouteRecord route_from(const json::object& o) {
@@ -121,29 +190,30 @@ RouteRecord route_from(const json::object& o) {
     return r;
 }
 
-json::object device_json(const HostState& h, const json::storage_ptr& sp) {
-    json::array addrs(sp);
-    addrs.reserve(h.addresses.size());
-    for (const AddressRecord& a : h.addresses) addrs.emplace_back(address_json(a, sp));
-    json::object o(sp);
-    o["name"] = h.name;
-    o["index"] = h.index;
-    o["identity"] = hex(h.identity);
-    o["mac"] = hex(h.mac);
-    o["up"] = h.up;
-    o["mtu"] = h.mtu;
-    o["master"] = h.master;
-    o["addresses"] = std::move(addrs);
-    json::array routes(sp);
-    for (const RouteRecord& r : h.routes) routes.emplace_back(route_json(r, sp));
-    o["routes"] = std::move(routes);
-    if (!h.settings.empty()) {
-        json::array settings(sp);
-        for (const DeviceSetting& d : h.settings)
-            settings.emplace_back(json::array({d.family, d.name, d.value}, sp));
-        o["settings"] = std::move(settings);
-    }
-    return o;
+// A per-device setting as ["ipv4","arp_ignore","1"].
+void put_setting(std::string& out, const DeviceSetting& s) {
+    out += '[';
+    JsonObject::append_json_string(out, s.family);
+    out += ',';
+    JsonObject::append_json_string(out, s.name);
+    out += ',';
+    JsonObject::append_json_string(out, s.value);
+    out += ']';
+}
+
+void put_device(std::string& out, const HostState& h, const std::string& requested) {
+    JsonObject o(out);
+    if (!requested.empty()) o.string("requested", requested);
+    o.string("name", h.name);
+    o.number("index", h.index);
+    o.hex_bytes("identity", h.identity);
+    o.hex_bytes("mac", h.mac);
+    o.boolean("up", h.up);
+    o.number("mtu", h.mtu);
+    o.number("master", h.master);
+    put_array(o.member("addresses"), h.addresses, put_address);
+    put_array(o.member("routes"), h.routes, put_route);
+    if (!h.settings.empty()) put_array(o.member("settings"), h.settings, put_setting);
 }
 
 HostState device_from(const json::object& d) {
@@ -234,26 +304,36 @@ bool record_file_may_be_of(const std::string& file, const std::string& id) {
     return file.starts_with(id.substr(0, kIdBytesInName) + "@") && file.ends_with(kRecordSuffix);
 }
 
-std::string record_header(const ContainerRecord& rec) {
-    json::monotonic_resource arena;
-    json::storage_ptr sp(&arena);
-    json::array devices(sp);
-    devices.reserve(rec.devices.size());
-    for (const DeviceRecord& d : rec.devices) {
-        json::object o = device_json(d.host, sp);
-        if (!d.requested.empty()) o["requested"] = d.requested;
-        devices.emplace_back(std::move(o));
+std::string record_header(const ContainerRecord& rec, const std::vector<HostState>& more,
+                          const std::vector<std::string>& more_requested) {
+    std::string out;
+    std::size_t addresses = 0;
+    for (const DeviceRecord& d : rec.devices) addresses += d.host.addresses.size();
+    for (const HostState& h : more) addresses += h.addresses.size();
+    out.reserve(512 + 160 * addresses);
+    {
+        JsonObject o(out);
+        o.number("version", 2);
+        o.string("id", rec.id);
+        o.string("bundle", rec.bundle);
+        o.number("netns_dev", rec.netns.dev);
+        o.number("netns_ino", rec.netns.ino);
+        o.string("netns_path", rec.netns_path);
+        o.string("pin", rec.pin);
+        std::string& list = o.member("devices");
+        list += '[';
+        for (const DeviceRecord& d : rec.devices) {
+            if (list.back() != '[') list += ',';
+            put_device(list, d.host, d.requested);
+        }
+        for (std::size_t i = 0; i < more.size(); ++i) {
+            if (list.back() != '[') list += ',';
+            put_device(list, more[i], i < more_requested.size() ? more_requested[i] : "");
+        }
+        list += ']';
     }
-    json::object root(sp);
-    root["version"] = 2;
-    root["id"] = rec.id;
-    root["bundle"] = rec.bundle;
-    root["netns_dev"] = rec.netns.dev;
-    root["netns_ino"] = rec.netns.ino;
-    root["netns_path"] = rec.netns_path;
-    root["pin"] = rec.pin;
-    root["devices"] = std::move(devices);
-    return json::serialize(root) + "\n";
+    out += '\n';
+    return out;
 }
 
 std::string touch_step(std::size_t device) {
@@ -265,8 +345,8 @@ std::string configured_step(std::size_t device, int container_index, const std::
            name + "\n";
 }
 
-std::string record_text(const ContainerRecord& rec) {
-    std::string text = record_header(rec);
+std::string record_steps(const ContainerRecord& rec) {
+    std::string text;
     for (std::size_t i = 0; i < rec.devices.size(); ++i) {
         const DeviceRecord& d = rec.devices[i];
         if (d.phase == DevicePhase::touched) text += touch_step(i);
@@ -275,6 +355,10 @@ std::string record_text(const ContainerRecord& rec) {
     }
     if (rec.committed) text += kCommitStep;
     return text;
+}
+
+std::string record_text(const ContainerRecord& rec) {
+    return record_header(rec) + record_steps(rec);
 }
 
 ContainerRecord parse_record(const std::string& text, const std::string& what) {

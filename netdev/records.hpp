@@ -60,14 +60,18 @@ inline constexpr const char* kRecordSuffix = ".record";
 // True when `file` may be a record of container `id` (its name starts like one).
 bool record_file_may_be_of(const std::string& file, const std::string& id);
 
-// Line 1 of the record file, with its newline.
-std::string record_header(const ContainerRecord& rec);
+// Line 1 of the record file, with its newline: `rec`, with `more` devices after its own.
+// `more_requested[i]`: what more[i] was asked by (DeviceRecord::requested).
+std::string record_header(const ContainerRecord& rec, const std::vector<HostState>& more = {},
+                          const std::vector<std::string>& more_requested = {});
 // Step lines, with their newline.
 std::string touch_step(std::size_t device);
 std::string configured_step(std::size_t device, int container_index, const std::string& name);
 inline constexpr const char* kCommitStep = "commit\n";
 
-// The whole file for `rec`: header, then a step line for each device's phase, then commit.
+// A step line for each device's phase, then commit if committed.
+std::string record_steps(const ContainerRecord& rec);
+// The whole file for `rec`: header, then record_steps().
 std::string record_text(const ContainerRecord& rec);
 
 // Parses a record file: header, then steps. Throws HookError(failed_restored) naming `what`.

@@ -344,3 +344,29 @@ TEST_CASE("asked for by name and by altname at once: one moves it, the other ref
         CHECK(v->addresses.size() == 3);  // IPv6 too
     }
 }
+
+TEST_CASE(
+    "a 250-byte container id gets a record; a record that cannot be written changes nothing") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    TempStateDir dir;
+    // Where the record would go, a directory: refused before any change.
+    std::string long_id(250, 'x');
+    std::filesystem::create_directory(dir.path /
+                                      netdev::record_file_name(long_id, b.dir().string()));
+    HookResult r = run_hook_binary(w.host, state_with_id(b, long_id, w.init.pid()),
+                                   {"--state-dir", dir.str(), "createRuntime"});
+    CHECK(r.exit_code != 0);
+    CHECK(contains(r.stderr_text, netdev::record_file_name(long_id, b.dir().string())));
+    CHECK(w.on_host("v0") == before);
+    CHECK(link_names(w.container).empty());
+
+    std::filesystem::remove(dir.path / netdev::record_file_name(long_id, b.dir().string()));
+    HookResult ok = run_hook_binary(w.host, state_with_id(b, long_id, w.init.pid()),
+                                    {"--state-dir", dir.str(), "createRuntime"});
+    CHECK_MESSAGE(ok.exit_code == 0, ok.stderr_text);
+    HookResult st = run_hook_binary(w.host, "", {"--state-dir", dir.str(), "status", long_id});
+    CHECK(contains(st.stdout_text, "v0 (ifindex "));
+}

@@ -100,3 +100,12 @@ TEST_CASE("record names: one per container id and bundle, always a valid file na
     CHECK(record_file_name(long_id, "/a").size() < 240);  // room for ".tmpPID" and ".netns"
     CHECK(record_file_name(long_id, "/a") != record_file_name(long_id + "", "/b"));
 }
+
+TEST_CASE("strings in a record survive quotes, backslashes and control bytes") {
+    ContainerRecord rec = two_devices();
+    rec.bundle = "/run/a\"b\\c\x01d\xc3\xa9";
+    rec.devices[0].host.addresses[0].label = "v0:\"x";
+    ContainerRecord back = parse_record(record_header(rec), "r");
+    CHECK(back.bundle == rec.bundle);
+    CHECK(back.devices[0].host.addresses[0].label == "v0:\"x");
+}
