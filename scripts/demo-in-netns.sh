@@ -2,6 +2,8 @@
 # Runs inside the private netns made by demo.sh: this netns plays the host.
 set -euo pipefail
 hook=$1
+# This mount namespace is private: the hook's records (/run/oci-netdev-hook) die with it.
+mount -t tmpfs -o mode=0755 tmpfs /run
 work=$(mktemp -d)
 trap 'runc --root "$work/runc" delete -f demo >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
@@ -21,7 +23,8 @@ runc spec --bundle "$work/bundle"
 jq --arg root "$work/bundle/rootfs" --arg hook "$hook" '
   .process.terminal = false | .root.path = $root
   | .process.args = ["ip", "address", "show", "dev", "eth1"]
-  | .hooks.createRuntime = [{"path": $hook, "args": ["oci-netdev-hook", "createRuntime"]}]
+  | .hooks.createRuntime = [{"path": $hook, "args": ["oci-netdev-hook", "--restore", "createRuntime"]}]
+  | .hooks.poststop = [{"path": $hook, "args": ["oci-netdev-hook", "--restore", "poststop"]}]
   | .linux.netDevices = {"uplink0": {"name": "eth1"}}
 ' "$work/bundle/config.json" > "$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
@@ -30,5 +33,6 @@ jq '{hooks, netDevices: .linux.netDevices}' "$work/bundle/config.json"
 echo "== runc run: the container prints its own 'ip address show dev eth1'"
 runc --root "$work/runc" run --bundle "$work/bundle" demo
 
-echo "== on the host: uplink0 is gone (a veth dies with the container netns; its peer follows)"
-ip -br link
+echo "== on the host after the container: uplink0 is back with its addresses (--restore: the"
+echo "   hook pinned the container netns, so the veth outlived it, and poststop gave it back)"
+ip addr show dev uplink0
