@@ -9,5 +9,8 @@ namespace netdev {
 // `text` with every control byte (< 0x20, 0x7f) written as \xNN. Idempotent: the result
 // holds no control byte.
 std::string escape_control(std::string_view text);
+// The same for text of several lines (`status`, `check`): with `keep_newlines`, the line ends
+// stay; a name cannot add a line, it has no newline (names are validated), only its escape.
+std::string escape_control_in_lines(std::string_view text, bool keep_newlines = true);
 
 }  // namespace netdev

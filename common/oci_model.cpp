@@ -132,6 +132,20 @@ std::vector<NetDeviceRequest> parse_device_words(std::string_view text) {
     return out;
 }
 
+bool carry_l3_asked(const Annotations& config, const Annotations& state) {
+    const std::string key(kCarryAnnotation);
+    auto it = config.find(key);
+    std::string field = "annotations[\"" + key + "\"]";
+    if (it == config.end()) {
+        it = state.find(key);
+        field = "state." + field;
+        if (it == state.end()) return true;
+    }
+    if (it->second == "all") return true;
+    if (it->second == "addresses") return false;
+    bad_field(field, "\"" + it->second + "\": expected all or addresses");
+}
+
 OciState parse_state(std::string_view json_text) {
     json::value v = parse_json(json_text, "state");
     const json::object& root = as_object(v, "state");

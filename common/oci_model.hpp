@@ -15,6 +15,11 @@ inline constexpr std::string_view kDevicesAnnotation = "oci-netdev-hook.devices"
 inline constexpr std::size_t kMaxAnnotationBytes = 64 << 10;
 // "true": poststop gives the devices back to the host (as the --restore argument does).
 inline constexpr std::string_view kRestoreAnnotation = "oci-netdev-hook.restore";
+// "addresses": only the addresses travel into the container; the routes through a device and
+// its per-device settings stay behind (they are still recorded and put back on the host).
+// "all" (the default): they travel too. Values are CarryL3.
+inline constexpr std::string_view kCarryAnnotation = "oci-netdev-hook.carry";
+
 // The runtime wrapper (oci-netdev-runtime) passes its users' request in the container's
 // process.env: the same two forms as the annotation.
 inline constexpr std::string_view kDevicesEnv = "OCI_NETDEV_HOOK_DEVICES";
@@ -27,6 +32,11 @@ enum class RequestSource { none, config, annotation, env, command_line };
 const char* source_name(RequestSource source);
 
 using Annotations = std::map<std::string, std::string, std::less<>>;
+
+// Whether the container asks for routes and per-device settings to travel (kCarryAnnotation
+// in the config's annotations, else the state's). Throws HookError(invalid_input) naming the
+// annotation and its value when it is neither "all" nor "addresses".
+bool carry_l3_asked(const Annotations& config, const Annotations& state);
 
 struct NetDeviceRequest {
     std::string host_name;       // the entry key

@@ -164,7 +164,7 @@ std::optional<std::string> pattern_problem(std::string_view p) {
 Policy parse_policy(std::string_view text, const std::string& path) {
     json::value v = parse_json(text, path);
     const json::object& root = as_object(v, path);
-    check_keys(root, {"allow", "trusted_sources", "max_devices", "comment"}, path);
+    check_keys(root, {"allow", "trusted_sources", "max_devices", "carry", "comment"}, path);
     Policy p;
     p.path = path;
     p.present = true;
@@ -180,6 +180,11 @@ Policy parse_policy(std::string_view text, const std::string& path) {
         p.trusted_sources = sources(root, "trusted_sources", path + ": trusted_sources");
     if (const json::value* m = root.if_contains("max_devices"))
         p.max_devices = max_devices(*m, path + ": max_devices");
+    if (auto carry = string_member(root, "carry", path + ": carry")) {
+        if (*carry != "all" && *carry != "addresses")
+            bad_field(path + ": carry", "\"" + *carry + "\": expected all or addresses");
+        p.carry_l3 = *carry == "all";
+    }
     string_member(root, "comment", path + ": comment");
     return p;
 }

@@ -36,6 +36,9 @@ struct Policy {
     // Allowed without a rule (guardrails still apply). Default: config, command-line.
     std::vector<RequestSource> trusted_sources{RequestSource::config, RequestSource::command_line};
     std::size_t max_devices = kDefaultMaxDevices;
+    // "carry": "all" (default) or "addresses": whether routes and per-device settings travel
+    // with a device; a container can only turn it off (kCarryAnnotation), never on.
+    bool carry_l3 = true;
 };
 
 // Throws HookError(invalid_input) naming `path`, the field and the value: unknown keys, wrong

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "common/error.hpp"
+#include "common/interrupts.hpp"
 #include "common/read_file.hpp"
 
 namespace netdev {
@@ -32,17 +33,17 @@ void validate_container_id(const std::string& id) {
                         "state.id: \"" + id + "\" is not a usable container id ([A-Za-z0-9_.+-])");
 }
 
+// An unusable state dir is found before anything changes: exit 3 (README "Exit codes").
 StateDir::StateDir(const std::string& path) : path_(path) {
     if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
-        throw_errno(ExitCode::failed_restored, "mkdir " + path, errno);
+        throw_errno(ExitCode::refused, "mkdir " + path, errno);
     dir_.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!dir_) throw_errno(ExitCode::failed_restored, "open " + path, errno);
+    if (!dir_) throw_errno(ExitCode::refused, "open " + path, errno);
     struct stat st {};
-    if (::fstat(dir_.get(), &st) != 0)
-        throw_errno(ExitCode::failed_restored, "stat " + path, errno);
+    if (::fstat(dir_.get(), &st) != 0) throw_errno(ExitCode::refused, "stat " + path, errno);
     // Records hold what a device looked like; nobody else should write or swap them.
     if (st.st_uid != ::geteuid() || (st.st_mode & 022))
-        throw HookError(ExitCode::failed_restored,
+        throw HookError(ExitCode::refused,
                         path + ": must be owned by this user and not writable by others");
 }
 
@@ -90,7 +91,9 @@ void StateDir::append(const UniqueFd& file, const std::string& text,
 std::optional<std::string> StateDir::read_file(const std::string& name) const {
     UniqueFd fd(::openat(dir_.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd && errno == ENOENT) return std::nullopt;
-    if (!fd) throw_errno(ExitCode::failed_restored, "open " + path_ + "/" + name, errno);
+    // A file that cannot be opened (a planted symlink: O_NOFOLLOW) stops the hook before it
+    // changes anything.
+    if (!fd) throw_errno(ExitCode::refused, "open " + path_ + "/" + name, errno);
     return read_fd_bounded(fd.get(), kMaxRecordBytes, path_ + "/" + name);
 }
 
@@ -118,8 +121,11 @@ UniqueFd StateDir::lock(const std::string& name) const {
     UniqueFd fd(
         ::openat(dir_.get(), name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd) throw_errno(ExitCode::failed_restored, "open lock " + path_ + "/" + name, errno);
-    while (::flock(fd.get(), LOCK_EX) != 0)
+    // A hook queued behind another still keeps its deadline and hears SIGTERM (interrupts.hpp).
+    while (::flock(fd.get(), LOCK_EX) != 0) {
         if (errno != EINTR) throw_errno(ExitCode::failed_restored, "lock " + name, errno);
+        throw_if_interrupted();
+    }
     return fd;
 }
 

@@ -1,7 +1,9 @@
 // `check`: everything the hook checks before acting, and the plan, without any change.
 #include <ostream>
+#include <sstream>
 
 #include "common/error.hpp"
+#include "common/escape.hpp"
 #include "common/read_file.hpp"
 #include "common/state_dir.hpp"
 #include "hooks/device_move.hpp"
@@ -33,7 +35,9 @@ void print_decisions(std::ostream& out, const std::vector<Decision>& decisions) 
 
 }  // namespace
 
-void run_check(const CliOptions& options, std::ostream& out) {
+namespace {
+
+void check_to(const CliOptions& options, std::ostream& out) {
     OciState st;
     if (!options.state_file.empty())
         st = parse_state(
@@ -73,6 +77,21 @@ void run_check(const CliOptions& options, std::ostream& out) {
         out << "  " << q.host_name << ": already in " << r.container_label << " as "
             << q.container_name << ", nothing to do\n";
     out << "ok: the hook would move " << r.plan.moves.size() << " device(s)\n";
+}
+
+}  // namespace
+
+void run_check(const CliOptions& options, std::ostream& out) {
+    // Names come from whoever wrote the config or the annotation: an admin's terminal gets
+    // their control characters escaped (common/escape.hpp), also for a partial plan.
+    std::ostringstream text;
+    try {
+        check_to(options, text);
+    } catch (...) {
+        out << escape_control_in_lines(text.str());
+        throw;
+    }
+    out << escape_control_in_lines(text.str());
 }
 
 }  // namespace netdev

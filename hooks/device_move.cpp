@@ -124,7 +124,8 @@ void refuse_own_netns(const Netns& self, const Netns& target) {
 
 DeviceRequestSet request_from_config(const OciConfig& cfg, const OciState& st) {
     return {cfg.source, cfg.devices_source, cfg.devices,
-            kube_pod_of(cfg.annotations, st.annotations)};
+            kube_pod_of(cfg.annotations, st.annotations),
+            carry_l3_asked(cfg.annotations, st.annotations)};
 }
 
 void validate_request(const DeviceRequestSet& request, const Policy& policy) {
@@ -140,6 +141,17 @@ void validate_request(const DeviceRequestSet& request, const Policy& policy) {
                                     "runtimes read them too; selectors such as pci:... go in the "
                                     "annotation or the env)");
     validate_requests(request.devices, request.source_label);
+}
+
+void authorize_on_host(const PipelineRun& run) {
+    Ends ends(run.target, run.sysfs_root);
+    std::vector<ResolvedDevice> devices =
+        resolve_all(run.request.devices, ends.host_dir, ends.container());
+    std::vector<Decision> decisions =
+        authorize(devices, host_guarded_set(ends.host_sock), run.policy,
+                  {run.request.source, run.request.pod.namespace_name});
+    audit_decisions(decisions);
+    if (std::optional<HookError> refusal = first_refusal(decisions)) throw *refusal;
 }
 
 PipelineResult run_pipeline(const PipelineRun& run) {
@@ -174,6 +186,7 @@ PipelineResult run_pipeline(const PipelineRun& run) {
             };
         try {
             result.plan = plan_moves(locked.devices, container, evidence);
+            result.plan.carry_l3 = req.carry_l3 && run.policy.carry_l3;
         } catch (const HookError& e) {
             refusal = e;
             if (!dry_run) audit("-", "refused", std::string("plan: ") + e.what());

@@ -34,6 +34,7 @@ struct DeviceRequestSet {
     std::string source_label;  // the field path, for messages: linux.netDevices, ...
     std::vector<NetDeviceRequest> devices;
     KubePod pod;
+    bool carry_l3 = true;  // routes and per-device settings travel (kCarryAnnotation)
 };
 DeviceRequestSet request_from_config(const OciConfig& cfg, const OciState& st);
 // The request's own checks: the per-container limit (before any lock or fd), then the names.
@@ -51,6 +52,11 @@ struct PipelineRun {
     std::string bundle;                   // with record_id, names the record (record_file_name)
     bool pin = false;                     // keep the target netns alive until poststop (restore on)
 };
+
+// For a runtime that moves linux.netDevices itself (native_net_devices.hpp): the guardrails
+// and the policy still decide for every device still on the host (youki moves after this
+// hook; runc and crun before it). Throws the first refusal (exit 3); changes nothing.
+void authorize_on_host(const PipelineRun& run);
 
 struct PipelineResult {
     std::vector<Decision> decisions;

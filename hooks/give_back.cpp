@@ -5,6 +5,7 @@
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
 #include "netdev/mover.hpp"
+#include "netdev/resolve.hpp"
 
 namespace netdev {
 
@@ -31,7 +32,8 @@ std::optional<Netns> find_container_netns(const ContainerRecord& rec, const Stat
     return std::nullopt;
 }
 
-void give_back(const ContainerRecord& rec, const Netns* container, const char* why) {
+void give_back(const ContainerRecord& rec, const Netns* container, const char* why,
+               const StateDir& dir) {
     Netns self = Netns::current();
     NetlinkSocket host_sock = NetlinkSocket::open_in(self);
     std::optional<NetlinkSocket> ctr_sock;
@@ -45,6 +47,8 @@ void give_back(const ContainerRecord& rec, const Netns* container, const char* w
         const HostState& h = it->host;
         NETDEV_LOG_DEVICE(h.name);
         try {
+            TransientLock lock =
+                dir.lock_transient("dev-" + identity_key(h.index, h.identity) + ".lock");
             if (bring_back(h, {self, host_sock}, ctr_end ? &*ctr_end : nullptr,
                            it->phase == DevicePhase::configured ? it->container_index : 0))
                 audit(h.name, "returned", why);
@@ -77,7 +81,7 @@ void settle_earlier_run(Journal& journal, const Netns& target, const StateDir& d
                   earlier->netns == target.id() ? &target
                   : found                       ? &*found
                                                 : nullptr,
-                  "createRuntime again");
+                  "createRuntime again", dir);
     } catch (const HookError& e) {
         throw HookError(ExitCode::restore_incomplete,
                         "an earlier run for this container left devices that cannot be given "

@@ -18,7 +18,10 @@ std::optional<Netns> find_container_netns(const ContainerRecord& rec, const Stat
 // is now (`container`: the live container netns, if any). A device found nowhere died with
 // its netns (a veth, a macvlan): logged, not an error. Throws HookError(restore_incomplete)
 // naming each device that could not be given back. Each outcome is audited with `why`.
-void give_back(const ContainerRecord& rec, const Netns* container, const char* why);
+// Each device is given back under its lock (device_locks.hpp), so a createRuntime taking it
+// meanwhile waits until it is back as it was.
+void give_back(const ContainerRecord& rec, const Netns* container, const char* why,
+               const StateDir& dir);
 
 // The record `file` and its pin are removed (after give_back, or when nothing is to be done).
 void release_record(const StateDir& dir, const std::string& file, const ContainerRecord& rec);

@@ -17,7 +17,8 @@ void run_move(const CliOptions& options) {
                             "device \"" + word + "\": expected HOSTDEV[=NAME]");
         requests.push_back(std::move(one.front()));
     }
-    DeviceRequestSet request{RequestSource::command_line, "command line", std::move(requests), {}};
+    DeviceRequestSet request{
+        RequestSource::command_line, "command line", std::move(requests), {}, true};
     set_audit_context({"", "", "", source_name(request.source)});
     Policy policy = load_policy(options.policy_path);
     Netns target =

@@ -31,11 +31,16 @@ std::vector<std::uint8_t> identity_of(const json::value& device) {
 
 }  // namespace
 
+void forget_runtime_note(const std::string& container_id, const StateDir& dir) {
+    dir.remove_file(note_name(container_id));
+}
+
 bool leave_to_runtime(const OciConfig& cfg, const OciState& st, const Netns& target,
-                      const StateDir& dir) {
+                      const StateDir& dir, const std::function<void()>& authorize) {
     if (cfg.source != RequestSource::config) return false;
     std::optional<RuntimeBinary> rt = parent_runtime();
     if (!rt || !runtime_moves_net_devices(*rt, dir)) return false;
+    authorize();
     NetlinkSocket host = NetlinkSocket::open_in(Netns::current());
     NetlinkSocket container = NetlinkSocket::open_in(target);
     json::array devices;

@@ -7,6 +7,7 @@
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
 #include "hooks/give_back.hpp"
+#include "hooks/native_net_devices.hpp"
 
 namespace netdev {
 namespace {
@@ -15,7 +16,7 @@ void give_back_and_release(const StateDir& dir, const std::string& file, const C
                            const char* why) {
     std::optional<Netns> ctr = find_container_netns(rec, dir);
     if (!ctr) NETDEV_LOG(debug) << "container netns of " << rec.id << " is gone";
-    give_back(rec, ctr ? &*ctr : nullptr, why);
+    give_back(rec, ctr ? &*ctr : nullptr, why, dir);
     release_record(dir, file, rec);
 }
 
@@ -23,12 +24,16 @@ void give_back_and_release(const StateDir& dir, const std::string& file, const C
 
 void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
     validate_container_id(st.id);
+    forget_runtime_note(st.id, dir);
     const std::string file = record_file_name(st.id, st.bundle);
     std::optional<ContainerRecord> rec = read_record(dir, file);
     if (!rec) {
         NETDEV_LOG(debug) << "no record for " << st.id << ": nothing to give back";
         return;
     }
+    // Restore on at createRuntime (config.json's annotation, which a poststop state may not
+    // carry) pinned the netns: the record says so.
+    if (!rec->pin.empty()) restore = true;
     if (!rec->committed) {
         NETDEV_LOG(warning) << "createRuntime never finished: giving every device back";
     } else if (!restore) {

@@ -6,6 +6,7 @@
 
 #include "common/audit.hpp"
 #include "common/error.hpp"
+#include "common/escape.hpp"
 #include "common/interrupts.hpp"
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
@@ -42,10 +43,12 @@ bool restore_on(const CliOptions& options, const Annotations& annotations) {
 }  // namespace
 
 void run_hook(const CliOptions& options, int state_fd) {
-    // A state that never ends is bounded, and never past the run's deadline (main armed it).
-    auto stdin_limit = std::min(
-        kDefaultReadTimeout,
-        std::chrono::milliseconds(static_cast<long long>(seconds_left().value_or(1e6) * 1000)));
+    // A state that never ends is bounded by the run's deadline (main armed it), at most 5 s;
+    // at least 1 s, so a state already written is read, and a deadline that passed meanwhile
+    // is reported as such by the pipeline.
+    auto left =
+        std::chrono::milliseconds(static_cast<long long>(seconds_left().value_or(1e6) * 1000));
+    auto stdin_limit = std::clamp(left, std::chrono::milliseconds(1000), kDefaultReadTimeout);
     OciState st =
         parse_state(read_fd_bounded(state_fd, kMaxStateBytes, "state on stdin", stdin_limit));
     Stage stage = options.stage == Stage::from_state ? stage_from_state(st) : options.stage;
@@ -82,11 +85,12 @@ void run_hook(const CliOptions& options, int state_fd) {
     validate_container_id(st.id);  // names its record file
     Netns target = open_config_target(cfg, st);
     StateDir dir(options.state_dir);
-    if (leave_to_runtime(cfg, st, target, dir)) return;
     // With restore on, the netns is pinned so that a veth in it outlives the container.
     bool pin = restore_on(options, st.annotations) || restore_on(options, cfg.annotations);
-    run_pipeline({request, policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root,
-                  st.bundle, pin});
+    PipelineRun run{request,   policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root,
+                    st.bundle, pin};
+    if (leave_to_runtime(cfg, st, target, dir, [&] { authorize_on_host(run); })) return;
+    run_pipeline(run);
 }
 
 void run_status(const CliOptions& options, std::ostream& out) {
@@ -98,7 +102,7 @@ void run_status(const CliOptions& options, std::ostream& out) {
         if (!id.empty() && !record_file_may_be_of(f, id)) continue;
         std::optional<ContainerRecord> rec = read_record(dir, f);
         if (!rec || (!id.empty() && rec->id != id)) continue;
-        out << describe_record(*rec);
+        out << escape_control_in_lines(describe_record(*rec));  // names from the annotation
         any = true;
     }
     if (!id.empty() && !any) throw HookError(ExitCode::invalid_input, "no record for " + id);

@@ -31,7 +31,10 @@ void Journal::drop_earlier() {
 bool Journal::moved_here(const NetDeviceRequest& request, const LinkInfo& in_container) const {
     if (!earlier_ || !earlier_->committed || !(earlier_->netns == header_.netns)) return false;
     for (const DeviceRecord& d : earlier_->devices)
-        if (d.phase == DevicePhase::configured && d.host.name == request.host_name &&
+        // Asked by its name, or by what the earlier run recorded it was asked by (an altname).
+        if (d.phase == DevicePhase::configured &&
+            (d.host.name == request.host_name ||
+             (!d.requested.empty() && d.requested == request.host_name)) &&
             d.host.identity == in_container.identity() && d.container_index == in_container.index)
             return true;
     return false;
@@ -43,9 +46,8 @@ void Journal::begin(const std::vector<HostState>& devices,
     // Devices the earlier, finished run configured here stay recorded (a re-run adding some),
     // unless this run moves that device again: then it was given back since.
     auto moved_now = [&](const HostState& h) {
-        return std::any_of(devices.begin(), devices.end(), [&](const HostState& d) {
-            return d.name == h.name || d.identity == h.identity;
-        });
+        return std::any_of(devices.begin(), devices.end(),
+                           [&](const HostState& d) { return d.identity == h.identity; });
     };
     if (earlier_ && earlier_->committed && earlier_->netns == header_.netns)
         for (const DeviceRecord& d : earlier_->devices)

@@ -29,7 +29,7 @@ std::optional<LinkInfo> locate(NetnsEnd end, const HostState& dev, bool scan) {
 }
 
 MovedDevice move_one(const DeviceMove& m, const HostState& as_was, NetnsEnd host,
-                     NetnsEnd container) {
+                     NetnsEnd container, bool carry_l3) {
     const LinkInfo& link = m.host_link;
     const std::string& wanted = m.request.container_name;
     if (link.up()) set_link_up(host.sock, link, false);
@@ -40,14 +40,14 @@ MovedDevice move_one(const DeviceMove& m, const HostState& as_was, NetnsEnd host
     if (!moved)
         throw HookError(ExitCode::failed_restored,
                         "moved but not found in " + container.netns.label());
-    apply_settings(container.netns, moved->name, as_was.settings);
+    if (carry_l3) apply_settings(container.netns, moved->name, as_was.settings);
     allow_ipv6_for_addresses(container.netns, moved->name, as_was.addresses);
     throw_if_interrupted();
     restore_addresses(container.sock, moved->index, link.name, moved->name, as_was.addresses);
     // runtime-spec "Network Devices": the runtime MUST set the device up.
     set_link_up(container.sock, *moved, true);
     // K13: the move deleted its routes; the kernel takes them only through a device that is up.
-    restore_routes(container.sock, moved->index, moved->name, as_was.routes);
+    if (carry_l3) restore_routes(container.sock, moved->index, moved->name, as_was.routes);
     NETDEV_LOG(info) << "moved to " << container.netns.label() << " as " << moved->name << " with "
                      << as_was.addresses.size() << " address(es)";
     return {as_was, moved->name, moved->index};
@@ -173,7 +173,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
         before.push_back(snapshot_device(host, m.host_link));
         requested.push_back(m.request.requested);
     }
-    refuse_unrestorable_routes(before, container);
+    if (plan.carry_l3) refuse_unrestorable_routes(before, container);
     throw_if_interrupted();
     if (journal) journal->begin(before, requested);
     std::size_t touched = 0;
@@ -186,7 +186,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
                 throw_if_interrupted();
                 if (journal) journal->touching(i);
                 touched = i + 1;
-                done.push_back(move_one(m, before[i], host, container));
+                done.push_back(move_one(m, before[i], host, container, plan.carry_l3));
                 if (journal)
                     journal->configured(i, done.back().container_name, done.back().container_index);
             } catch (const HookError& e) {

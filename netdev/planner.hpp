@@ -20,6 +20,9 @@ struct DeviceMove {
 struct MovePlan {
     std::vector<DeviceMove> moves;                // in config order
     std::vector<NetDeviceRequest> already_moved;  // present in the container, gone from host
+    // Routes and per-device settings travel too (the container's kCarryAnnotation and the
+    // policy's "carry"); they are recorded and put back on the host either way.
+    bool carry_l3 = true;
 };
 
 // Names valid for the kernel, no two entries with one container name. Throws

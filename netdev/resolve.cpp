@@ -28,10 +28,14 @@ std::vector<ResolvedDevice> resolve_all(const std::vector<NetDeviceRequest>& req
     return out;
 }
 
-std::string identity_key(const LinkInfo& link) {
-    std::string key = std::to_string(link.index);
-    if (!link.identity().empty()) (key += '-') += hex_string(link.identity());
+std::string identity_key(int index, const std::vector<std::uint8_t>& identity) {
+    std::string key = std::to_string(index);
+    if (!identity.empty()) (key += '-') += hex_string(identity);
     return key;
+}
+
+std::string identity_key(const LinkInfo& link) {
+    return identity_key(link.index, link.identity());
 }
 
 }  // namespace netdev

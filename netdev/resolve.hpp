@@ -34,5 +34,7 @@ std::vector<ResolvedDevice> resolve_all(const std::vector<NetDeviceRequest>& req
 
 // The key a device is locked, recorded and rolled back under: ifindex + identity MAC.
 std::string identity_key(const LinkInfo& link);
+// The same for a device as recorded on the host (records.hpp HostState).
+std::string identity_key(int index, const std::vector<std::uint8_t>& identity);
 
 }  // namespace netdev

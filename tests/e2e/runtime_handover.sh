@@ -126,6 +126,17 @@ case_native_annotation() {
   expect "$b/out" "ctr0[:@].*UP" "inet 192.0.2.1/24" "inet6 2001:db8:2::1/64"
 }
 
+case_native_guardrail() { # a youki-like runtime moves after createRuntime: a port stays home
+  local b=$work/port
+  ip link add br9 type bridge && ip link set v0 master br9
+  bundle "$b" "$netdevices"
+  standin native after "$b" && fail "the container started"
+  expect "$b/err" "oci-netdev-hook: error: v0: refused by guardrail port"
+  [ "$(cat /sys/class/net/v0/master/ifindex 2>/dev/null)" = "$(cat /sys/class/net/br9/ifindex)" ] ||
+    fail "v0 left its bridge"
+  ip link del br9
+}
+
 case_features_once() {
   [ "$(wc -l < "$work/standin-runc-native.asked")" = 1 ] ||
     fail "features asked $(wc -l < "$work/standin-runc-native.asked") times"
@@ -137,5 +148,6 @@ run_case "runtime moving after createRuntime (youki): left to it, checked" case_
 run_case "runtime moving another device under the name: refused at createContainer" case_native_wrong_device
 run_case "runtime without netDevices in features: the hook moves" case_old_runtime
 run_case "annotation requests stay the hook's with a runtime that moves" case_native_annotation
+run_case "a runtime that moves the devices itself: the guardrails and the policy still decide" case_native_guardrail
 run_case "features asked once per runtime binary, cached in the state dir" case_features_once
 finish

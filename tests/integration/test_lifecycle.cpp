@@ -1,5 +1,7 @@
 // After the container: records, `status`, and poststop giving the devices back (opt-in);
 // two hooks at once.
+#include <sys/stat.h>
+
 #include <cstdlib>
 
 #include "netdev/records.hpp"
@@ -369,4 +371,32 @@ TEST_CASE(
     CHECK_MESSAGE(ok.exit_code == 0, ok.stderr_text);
     HookResult st = run_hook_binary(w.host, "", {"--state-dir", dir.str(), "status", long_id});
     CHECK(contains(st.stdout_text, "v0 (ifindex "));
+}
+
+TEST_CASE("restore asked in config.json pins at createRuntime; poststop without it gives back") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    // The annotation only in config.json: a runtime may pass poststop a state without it.
+    Bundle b(R"({"annotations":{"oci-netdev-hook.restore":"true"},)"
+             R"("linux":{"namespaces":[{"type":"network"}],"netDevices":{"v0":{"name":"c0"}}}})");
+    REQUIRE(w.hook(b).exit_code == 0);
+    w.init.stop();  // without the pin, v0 (a veth) would die with the netns
+    HookResult r = run_hook_binary(w.host, b.state(0, "stopped"), {"poststop"});
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(w.on_host("v0") == before);
+}
+
+TEST_CASE("a state dir the hook cannot trust stops it before any change (exit 3)") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    TempStateDir dir;
+    REQUIRE(::chmod(dir.path.c_str(), 0777) == 0);
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    HookResult r = w.hook(b, {"--state-dir", dir.str(), "createRuntime"});
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.stderr_text, "must be owned by this user and not writable by others"));
+    CHECK(w.on_host("v0") == before);
+    CHECK(link_names(w.container).empty());
 }

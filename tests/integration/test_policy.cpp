@@ -2,6 +2,8 @@
 // trusted unless it says otherwise; the file itself must be root's alone.
 #include <unistd.h>
 
+#include <fstream>
+
 #include "tests/integration/world.hpp"
 
 using namespace netdev::test;
@@ -225,4 +227,25 @@ TEST_CASE("control characters in names and ids are escaped on stderr and in the 
     CHECK_MESSAGE(moved.exit_code == 0, moved.stderr_text);
     CHECK(moved.syslog_text.find('\x01') == std::string::npos);
     CHECK(contains(moved.syslog_text, "device=v\\x01x decision=moved"));
+}
+
+TEST_CASE("status and check escape control characters in names an annotation brought") {
+    World w;
+    w.configured_veth("v0", 2);
+    TestPolicy policy(R"({"allow": [{"devices": ["v*"]}]})");
+    Bundle b(annotated(R"(v0=c\u001b]0;x\u0007)"));
+    HookResult r = w.hook(b);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.stderr_text);
+    HookResult status = run_hook_binary(w.host, "", {"status"});
+    CHECK(status.exit_code == 0);
+    CHECK(contains(status.stdout_text, R"(-> c\x1b]0;x\x07)"));
+    CHECK(status.stdout_text.find('\x1b') == std::string::npos);
+    w.veth("v1");
+    Bundle next(annotated(R"(v1=d\u001bx)"));
+    std::string state_file = (next.dir() / "state.json").string();
+    std::ofstream(state_file) << next.state(w.init.pid());
+    HookResult check = run_hook_binary(w.host, "", {"check", "--state", state_file});
+    CHECK_MESSAGE(check.exit_code == 0, check.stderr_text);
+    CHECK(contains(check.stdout_text, R"(v1 -> d\x1bx)"));
+    CHECK(check.stdout_text.find('\x1b') == std::string::npos);
 }

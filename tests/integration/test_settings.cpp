@@ -78,3 +78,89 @@ TEST_CASE("on rollback the device gets its own settings back on the host") {
     CHECK(e->code() == ExitCode::failed_restored);
     CHECK(sysctl(w.host, "ipv4", "v0", "arp_ignore") == "1");
 }
+
+namespace {
+
+// v0 (192.0.2.1/24 and IPv6, up) with a gateway route in main, a device route in table 100
+// and arp_ignore=1: what travels with it unless the container or the policy says otherwise.
+void routed_veth(const World& w) {
+    w.configured_veth("v0", 2);
+    w.host.sh(
+        "ip route add 198.51.100.0/24 via 192.0.2.254 dev v0 && "
+        "ip route add 203.0.113.0/24 dev v0 table 100 && "
+        "echo 1 > /proc/sys/net/ipv4/conf/v0/arp_ignore");
+}
+
+bool has_route(const TestNetns& ns, const std::string& args) {
+    return ns.sh_status("ip route show " + args + " 2>/dev/null | grep -q .") == 0;
+}
+
+}  // namespace
+
+TEST_CASE("carry=addresses: only the addresses travel; poststop brings routes and settings back") {
+    World w;
+    routed_veth(w);
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    HookResult r = run_hook_binary(
+        w.host, b.state(w.init.pid(), "creating", R"({"oci-netdev-hook.carry":"addresses"})"),
+        {"--restore", "createRuntime"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(w.in_container("c0").addresses.size() == 3);
+    CHECK(w.in_container("c0").up);
+    CHECK_FALSE(has_route(w.container, "198.51.100.0/24"));
+    CHECK_FALSE(has_route(w.container, "table 100 203.0.113.0/24"));
+    CHECK(sysctl(w.container, "ipv4", "c0", "arp_ignore") == "0");
+
+    HookResult back = run_hook_binary(w.host, b.state(0, "stopped"), {"--restore", "poststop"});
+    REQUIRE_MESSAGE(back.exit_code == 0, back.stderr_text);
+    CHECK(w.on_host("v0").addresses.size() == 3);
+    CHECK(has_route(w.host, "198.51.100.0/24 via 192.0.2.254 dev v0"));
+    CHECK(has_route(w.host, "table 100 203.0.113.0/24 dev v0"));
+    CHECK(sysctl(w.host, "ipv4", "v0", "arp_ignore") == "1");
+}
+
+TEST_CASE("by default routes and settings travel, and poststop brings them back to the host") {
+    World w;
+    routed_veth(w);
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    HookResult r = run_hook_binary(w.host, b.state(w.init.pid()), {"--restore", "createRuntime"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(has_route(w.container, "198.51.100.0/24 via 192.0.2.254 dev c0"));
+    CHECK(has_route(w.container, "table 100 203.0.113.0/24 dev c0"));
+    CHECK(sysctl(w.container, "ipv4", "c0", "arp_ignore") == "1");
+
+    HookResult back = run_hook_binary(w.host, b.state(0, "stopped"), {"--restore", "poststop"});
+    REQUIRE_MESSAGE(back.exit_code == 0, back.stderr_text);
+    CHECK(has_route(w.host, "198.51.100.0/24 via 192.0.2.254 dev v0"));
+    CHECK(has_route(w.host, "table 100 203.0.113.0/24 dev v0"));
+    CHECK(sysctl(w.host, "ipv4", "v0", "arp_ignore") == "1");
+}
+
+TEST_CASE("the policy's carry=addresses keeps routes and settings out of every container") {
+    World w;
+    routed_veth(w);
+    TestPolicy policy(R"({"carry": "addresses"})");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    // The container asks for all: the admin's "addresses" wins.
+    HookResult r = run_hook_binary(
+        w.host, b.state(w.init.pid(), "creating", R"({"oci-netdev-hook.carry":"all"})"));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(w.in_container("c0").addresses.size() == 3);
+    CHECK_FALSE(has_route(w.container, "198.51.100.0/24"));
+    CHECK(sysctl(w.container, "ipv4", "c0", "arp_ignore") == "0");
+}
+
+TEST_CASE("a carry annotation that is neither all nor addresses is refused, naming it") {
+    World w;
+    routed_veth(w);
+    DeviceView before = w.on_host("v0");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    HookResult r = run_hook_binary(
+        w.host, b.state(w.init.pid(), "creating", R"({"oci-netdev-hook.carry":"routes"})"));
+    CHECK(r.exit_code == 2);
+    CHECK(contains(
+        r.stderr_text,
+        R"(state.annotations["oci-netdev-hook.carry"]: "routes": expected all or addresses)"));
+    CHECK(w.on_host("v0") == before);
+    CHECK(has_route(w.host, "198.51.100.0/24 via 192.0.2.254 dev v0"));
+}

@@ -115,3 +115,12 @@ TEST_CASE("the shipped example policy parses") {
     CHECK(p.max_devices == 8);
     CHECK(p.allow[2].lift == std::vector<Guard>{Guard::uplink});
 }
+
+TEST_CASE("carry is all by default; addresses keeps routes and settings home; others are errors") {
+    CHECK(parse_policy("{}", "/p.json").carry_l3);
+    CHECK(parse_policy(R"({"carry": "all"})", "/p.json").carry_l3);
+    CHECK_FALSE(parse_policy(R"({"carry": "addresses"})", "/p.json").carry_l3);
+    CHECK(contains(error_of(R"({"carry": "routes"})"),
+                   "/p.json: carry: \"routes\": expected all or addresses"));
+    CHECK(contains(error_of(R"({"carry": true})"), "/p.json: carry"));
+}
