@@ -32,7 +32,10 @@ void parse_route(const nlmsghdr& nlh, DefaultRoutes& out) {
     if (nlh.nlmsg_type != RTM_NEWROUTE) return;
     const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(&nlh));
     bool ip = rtm->rtm_family == AF_INET || rtm->rtm_family == AF_INET6;
-    if (!ip || rtm->rtm_dst_len != 0 || rtm->rtm_type != RTN_UNICAST) return;
+    // A /1 is half the address space: VPNs route 0.0.0.0/1 + 128.0.0.0/1 (::/1 + 8000::/1)
+    // over their device instead of a default route, and it carries the host's traffic all
+    // the same.
+    if (!ip || rtm->rtm_dst_len > 1 || rtm->rtm_type != RTN_UNICAST) return;
     auto cb = [](const nlattr* attr, void* data) -> int {
         auto& o = *static_cast<DefaultRoutes*>(data);
         switch (mnl_attr_get_type(attr)) {

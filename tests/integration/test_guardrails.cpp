@@ -69,6 +69,13 @@ TEST_CASE("the device carrying the IPv4 default route through a router netns is 
     CHECK(w.host.sh_status("ip route show default | grep -q 'via 10.9.0.1 dev up0'") == 0);
 }
 
+TEST_CASE("a split default route (0.0.0.0/1 and 128.0.0.0/1, as VPNs set) makes an uplink") {
+    World w;
+    Router r(w, "vpn0", "10.9.5");
+    w.host.sh("ip route add 0.0.0.0/1 via 10.9.5.1 && ip route add 128.0.0.0/1 via 10.9.5.1");
+    check_refused(w, "vpn0", "uplink");
+}
+
 TEST_CASE("an IPv6 default route in another table makes an uplink too") {
     World w;
     Router r(w, "up6", "10.9.1");
