@@ -81,18 +81,22 @@ TEST_CASE("on rollback the device gets its own settings back on the host") {
 
 namespace {
 
-// v0 (192.0.2.1/24 and IPv6, up) with a gateway route in main, a device route in table 100
-// and arp_ignore=1: what travels with it unless the container or the policy says otherwise.
+// v0 (192.0.2.1/24 and IPv6, up) with IPv4 and IPv6 gateway routes in main, a device route
+// in table 100 and arp_ignore=1: what travels with it unless the container or the policy
+// says otherwise.
 void routed_veth(const World& w) {
     w.configured_veth("v0", 2);
     w.host.sh(
         "ip route add 198.51.100.0/24 via 192.0.2.254 dev v0 && "
+        "ip -6 route add 2001:db8:77::/64 via 2001:db8:2::fe dev v0 metric 50 && "
         "ip route add 203.0.113.0/24 dev v0 table 100 && "
         "echo 1 > /proc/sys/net/ipv4/conf/v0/arp_ignore");
 }
 
 bool has_route(const TestNetns& ns, const std::string& args) {
-    return ns.sh_status("ip route show " + args + " 2>/dev/null | grep -q .") == 0;
+    const char* family = args.find(':') == std::string::npos ? "-4" : "-6";
+    return ns.sh_status(std::string("ip ") + family + " route show " + args +
+                        " 2>/dev/null | grep -q .") == 0;
 }
 
 }  // namespace
@@ -109,6 +113,7 @@ TEST_CASE("carry=addresses: only the addresses travel; poststop brings routes an
     CHECK(w.in_container("c0").up);
     CHECK_FALSE(has_route(w.container, "198.51.100.0/24"));
     CHECK_FALSE(has_route(w.container, "table 100 203.0.113.0/24"));
+    CHECK_FALSE(has_route(w.container, "2001:db8:77::/64"));
     CHECK(sysctl(w.container, "ipv4", "c0", "arp_ignore") == "0");
 
     HookResult back = run_hook_binary(w.host, b.state(0, "stopped"), {"--restore", "poststop"});
@@ -116,6 +121,7 @@ TEST_CASE("carry=addresses: only the addresses travel; poststop brings routes an
     CHECK(w.on_host("v0").addresses.size() == 3);
     CHECK(has_route(w.host, "198.51.100.0/24 via 192.0.2.254 dev v0"));
     CHECK(has_route(w.host, "table 100 203.0.113.0/24 dev v0"));
+    CHECK(has_route(w.host, "2001:db8:77::/64 via 2001:db8:2::fe dev v0 metric 50"));
     CHECK(sysctl(w.host, "ipv4", "v0", "arp_ignore") == "1");
 }
 
@@ -127,12 +133,14 @@ TEST_CASE("by default routes and settings travel, and poststop brings them back 
     REQUIRE_MESSAGE(r.exit_code == 0, r.stderr_text);
     CHECK(has_route(w.container, "198.51.100.0/24 via 192.0.2.254 dev c0"));
     CHECK(has_route(w.container, "table 100 203.0.113.0/24 dev c0"));
+    CHECK(has_route(w.container, "2001:db8:77::/64 via 2001:db8:2::fe dev c0 metric 50"));
     CHECK(sysctl(w.container, "ipv4", "c0", "arp_ignore") == "1");
 
     HookResult back = run_hook_binary(w.host, b.state(0, "stopped"), {"--restore", "poststop"});
     REQUIRE_MESSAGE(back.exit_code == 0, back.stderr_text);
     CHECK(has_route(w.host, "198.51.100.0/24 via 192.0.2.254 dev v0"));
     CHECK(has_route(w.host, "table 100 203.0.113.0/24 dev v0"));
+    CHECK(has_route(w.host, "2001:db8:77::/64 via 2001:db8:2::fe dev v0 metric 50"));
     CHECK(sysctl(w.host, "ipv4", "v0", "arp_ignore") == "1");
 }
 
