@@ -6,24 +6,35 @@
 #include <cerrno>
 
 #include "common/error.hpp"
-#include "common/read_file.hpp"
 
 namespace netdev {
 namespace {
 
 constexpr std::size_t kMaxSysctlBytes = 4096;
 
-UniqueFd open_in(const Netns& ns, const DeviceSysctl& key, int flags) {
+// Opened from the netns the caller is in (SysctlSession entered it).
+UniqueFd open_here(const Netns& ns, const DeviceSysctl& key, int flags) {
     // Interface names hold no '/', and "." or ".." are not valid names: a path component each.
     for (const std::string* part : {&key.family, &key.device, &key.name})
         if (part->empty() || part->find('/') != std::string::npos || *part == "." || *part == "..")
             throw HookError(ExitCode::invalid_input,
                             "sysctl " + key.path() + ": bad component \"" + *part + "\"");
-    NetnsGuard inside(ns);
     UniqueFd fd(::open(key.path().c_str(), flags | O_CLOEXEC | O_NOFOLLOW));
     if (!fd)
         throw_errno(ExitCode::failed_restored, "open " + key.path() + " in " + ns.label(), errno);
     return fd;
+}
+
+// A /proc/sys file answers at once: no poll, one read for a value this small.
+std::string read_value(int fd, const std::string& path) {
+    char buf[kMaxSysctlBytes];
+    ssize_t n;
+    do n = ::read(fd, buf, sizeof buf);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) throw_errno(ExitCode::failed_restored, "read " + path, errno);
+    std::string value(buf, static_cast<std::size_t>(n));
+    while (!value.empty() && (value.back() == '\n' || value.back() == ' ')) value.pop_back();
+    return value;
 }
 
 }  // namespace
@@ -32,22 +43,37 @@ std::string DeviceSysctl::path() const {
     return "/proc/sys/net/" + family + "/conf/" + device + "/" + name;
 }
 
-std::string read_device_sysctl(const Netns& ns, const DeviceSysctl& key) {
-    UniqueFd fd = open_in(ns, key, O_RDONLY);
-    std::string value = read_fd_bounded(fd.get(), kMaxSysctlBytes, key.path());
-    while (!value.empty() && (value.back() == '\n' || value.back() == ' ')) value.pop_back();
-    return value;
+std::optional<std::string> SysctlSession::read_if_present(const DeviceSysctl& key) const {
+    try {
+        return read(key);
+    } catch (const HookError& e) {
+        if (e.sys_errno() == ENOENT) return std::nullopt;
+        throw;
+    }
 }
 
-void write_device_sysctl(const Netns& ns, const DeviceSysctl& key, const std::string& value) {
-    UniqueFd fd = open_in(ns, key, O_WRONLY);
+std::string SysctlSession::read(const DeviceSysctl& key) const {
+    UniqueFd fd = open_here(ns_, key, O_RDONLY);
+    return read_value(fd.get(), key.path());
+}
+
+void SysctlSession::write(const DeviceSysctl& key, const std::string& value) const {
+    UniqueFd fd = open_here(ns_, key, O_WRONLY);
     // A sysctl takes its value in one write(2); a short write would be a partial value.
     ssize_t n = ::write(fd.get(), value.data(), value.size());
     if (n < 0)
         throw_errno(ExitCode::failed_restored,
-                    "write " + value + " to " + key.path() + " in " + ns.label(), errno);
+                    "write " + value + " to " + key.path() + " in " + ns_.label(), errno);
     if (static_cast<std::size_t>(n) != value.size())
         throw HookError(ExitCode::failed_restored, "short write to " + key.path());
+}
+
+std::string read_device_sysctl(const Netns& ns, const DeviceSysctl& key) {
+    return SysctlSession(ns).read(key);
+}
+
+void write_device_sysctl(const Netns& ns, const DeviceSysctl& key, const std::string& value) {
+    SysctlSession(ns).write(key, value);
 }
 
 }  // namespace netdev

@@ -3,6 +3,7 @@
 // /proc/sys/net shows the netns of the process that OPENS the file (the kernel looks the
 // table up in current->nsproxy->net_ns), so the file is opened from inside `ns` (NetnsGuard)
 // and then read or written like any file.
+#include <optional>
 #include <string>
 
 #include "common/netns.hpp"
@@ -20,5 +21,20 @@ struct DeviceSysctl {
 // errno text (ENOENT: no such device there, or the family is off in this kernel).
 std::string read_device_sysctl(const Netns& ns, const DeviceSysctl& key);
 void write_device_sysctl(const Netns& ns, const DeviceSysctl& key, const std::string& value);
+
+// Many sysctls of one netns: it is entered once for all of them (the functions above enter
+// and leave it for each, two setns(2) a file; a device has ~90 settings to compare).
+class SysctlSession {
+  public:
+    explicit SysctlSession(const Netns& ns) : ns_(ns), inside_(ns) {}
+    // As read_device_sysctl; nullopt when the file does not exist (ENOENT).
+    std::optional<std::string> read_if_present(const DeviceSysctl& key) const;
+    std::string read(const DeviceSysctl& key) const;
+    void write(const DeviceSysctl& key, const std::string& value) const;
+
+  private:
+    const Netns& ns_;
+    NetnsGuard inside_;
+};
 
 }  // namespace netdev

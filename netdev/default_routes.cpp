@@ -97,6 +97,9 @@ std::set<int> default_route_devices(NetlinkSocket& sock) {
     auto& rtm = msg.extra_header<rtmsg>();
     rtm.rtm_family = AF_UNSPEC;
     rtm.rtm_table = RT_TABLE_UNSPEC;
+    // Default routes are unicast: a strict dump (K11) then leaves out the local table's route
+    // per address of every host device.
+    rtm.rtm_type = RTN_UNICAST;
     DefaultRoutes routes;
     sock.transact(msg, "list routes", [&](const nlmsghdr& nlh) { parse_route(nlh, routes); });
     routes.oifs.erase(0);

@@ -63,23 +63,17 @@ constexpr Known kSettings[] = {
     {"ipv6", "ndisc_notify"},
 };
 
-// The value, or "" when this kernel (or this netns, IPv6 off) has no such file.
-std::string read_or_absent(const Netns& ns, const DeviceSysctl& key) {
-    try {
-        return read_device_sysctl(ns, key);
-    } catch (const HookError& e) {
-        if (e.sys_errno() == ENOENT) return {};
-        throw;
-    }
-}
-
 }  // namespace
 
 std::vector<DeviceSetting> changed_settings(const Netns& ns, const std::string& device) {
     std::vector<DeviceSetting> out;
+    SysctlSession sysctl(ns);
     for (const Known& k : kSettings) {
-        std::string value = read_or_absent(ns, {k.family, device, k.name});
-        if (value.empty() || value == read_or_absent(ns, {k.family, "default", k.name})) continue;
+        // Absent: this kernel (or this netns, IPv6 off) has no such setting.
+        std::string value = sysctl.read_if_present({k.family, device, k.name}).value_or("");
+        if (value.empty() ||
+            value == sysctl.read_if_present({k.family, "default", k.name}).value_or(""))
+            continue;
         NETDEV_LOG(debug) << "carry " << k.family << "/" << k.name << " = " << value << " of "
                           << device;
         out.push_back({k.family, k.name, value});
@@ -89,10 +83,12 @@ std::vector<DeviceSetting> changed_settings(const Netns& ns, const std::string& 
 
 void apply_settings(const Netns& ns, const std::string& device,
                     const std::vector<DeviceSetting>& settings) {
+    if (settings.empty()) return;
+    SysctlSession sysctl(ns);
     for (const DeviceSetting& s : settings) {
         NETDEV_LOG(debug) << "set " << s.family << "/" << s.name << " = " << s.value << " on "
                           << device << " in " << ns.label();
-        write_device_sysctl(ns, {s.family, device, s.name}, s.value);
+        sysctl.write({s.family, device, s.name}, s.value);
     }
 }
 

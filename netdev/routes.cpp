@@ -93,8 +93,14 @@ std::uint32_t u32_of(const RouteAttribute* a) {
 void dump_family(NetlinkSocket& sock, std::uint8_t family, int index, const std::string& what,
                  std::vector<RouteRecord>& out) {
     MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
-    msg.extra_header<rtmsg>().rtm_family = family;
-    if (index) msg.put_u32(RTA_OIF, static_cast<std::uint32_t>(index));
+    auto& rtm = msg.extra_header<rtmsg>();
+    rtm.rtm_family = family;
+    if (index) {
+        msg.put_u32(RTA_OIF, static_cast<std::uint32_t>(index));
+        // Only unicast routes are carried: the kernel (strict dumps, K11) then skips the local
+        // table's route per address, 1024 of them for a device with 1024 addresses.
+        rtm.rtm_type = RTN_UNICAST;
+    }
     sock.transact(msg, what, [&](const nlmsghdr& nlh) {
         if (nlh.nlmsg_type != RTM_NEWROUTE) return;
         bool expiring = false;
