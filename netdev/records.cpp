@@ -97,7 +97,10 @@ class JsonObject {
             if (c == '"' || c == '\\') {
                 o += '\\';
                 o += c;
-            } else if (static_cast<unsigned char>(c) < 0x20) {
+            } else if (static_cast<unsigned char>(c) < 0x20 ||
+                       static_cast<unsigned char>(c) >= 0x80) {
+                // Bytes, not text: a name may hold any byte but '/' and NUL, and JSON parsers
+                // refuse invalid UTF-8. Each byte >= 0x80 is U+0080..U+00FF (text_of() maps back).
                 o += "\\u00";
                 o += kHexDigits[(c >> 4) & 15];
                 o += kHexDigits[c & 15];
@@ -112,6 +115,25 @@ class JsonObject {
     std::string& out_;
     bool first_ = true;
 };
+
+// A string the writer wrote (append_json_string): boost::json gives U+0080..U+00FF as two
+// UTF-8 bytes (0xC2 or 0xC3, then 0x80..0xBF); each is one byte of the original again.
+std::string text_of(const json::value& v) {
+    const json::string& s = v.as_string();
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto b = static_cast<unsigned char>(s[i]);
+        auto next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+        if ((b == 0xC2 || b == 0xC3) && (next & 0xC0) == 0x80) {
+            out += static_cast<char>(((b & 0x03) << 6) | (next & 0x3F));
+            ++i;
+        } else {
+            out += static_cast<char>(b);
+        }
+    }
+    return out;
+}
 
 std::vector<AddressAttribute> decode_attributes(std::string_view text) {
     std::vector<std::uint8_t> tlv = unhex(text);
@@ -145,7 +167,7 @@ AddressRecord address_from(const json::object& o) {
     a.prefixlen = json::value_to<std::uint8_t>(o.at("prefixlen"));
     a.scope = json::value_to<std::uint8_t>(o.at("scope"));
     a.flags = json::value_to<std::uint32_t>(o.at("flags"));
-    a.label = json::value_to<std::string>(o.at("label"));
+    a.label = text_of(o.at("label"));
     a.replayed = decode_attributes(o.at("attributes").as_string());
     return a;
 }
@@ -218,7 +240,7 @@ void put_device(std::string& out, const HostState& h, const std::string& request
 
 HostState device_from(const json::object& d) {
     HostState h;
-    h.name = json::value_to<std::string>(d.at("name"));
+    h.name = text_of(d.at("name"));
     h.index = json::value_to<int>(d.at("index"));
     h.identity = unhex(d.at("identity").as_string());
     h.mac = unhex(d.at("mac").as_string());
@@ -232,9 +254,7 @@ HostState device_from(const json::object& d) {
     if (const json::value* settings = d.if_contains("settings"))
         for (const json::value& v : settings->as_array()) {
             const json::array& t = v.as_array();
-            h.settings.push_back({json::value_to<std::string>(t.at(0)),
-                                  json::value_to<std::string>(t.at(1)),
-                                  json::value_to<std::string>(t.at(2))});
+            h.settings.push_back({text_of(t.at(0)), text_of(t.at(1)), text_of(t.at(2))});
         }
     return h;
 }
@@ -244,17 +264,17 @@ ContainerRecord header_from(std::string_view line) {
     const json::object& root = v.as_object();
     if (json::value_to<int>(root.at("version")) != 2) throw std::invalid_argument("version");
     ContainerRecord rec;
-    rec.id = json::value_to<std::string>(root.at("id"));
-    rec.bundle = json::value_to<std::string>(root.at("bundle"));
+    rec.id = text_of(root.at("id"));
+    rec.bundle = text_of(root.at("bundle"));
     rec.netns.dev = json::value_to<dev_t>(root.at("netns_dev"));
     rec.netns.ino = json::value_to<ino_t>(root.at("netns_ino"));
-    rec.netns_path = json::value_to<std::string>(root.at("netns_path"));
-    rec.pin = json::value_to<std::string>(root.at("pin"));
+    rec.netns_path = text_of(root.at("netns_path"));
+    rec.pin = text_of(root.at("pin"));
     for (const json::value& dv : root.at("devices").as_array()) {
         DeviceRecord& d = rec.devices.emplace_back();
         d.host = device_from(dv.as_object());
         if (const json::value* req = dv.as_object().if_contains("requested"))
-            d.requested = json::value_to<std::string>(*req);
+            d.requested = text_of(*req);
     }
     return rec;
 }

@@ -109,3 +109,18 @@ TEST_CASE("strings in a record survive quotes, backslashes and control bytes") {
     CHECK(back.bundle == rec.bundle);
     CHECK(back.devices[0].host.addresses[0].label == "v0:\"x");
 }
+
+TEST_CASE("names with bytes >= 0x80 (valid UTF-8 or not) read back byte for byte") {
+    ContainerRecord rec = two_devices();
+    rec.devices[0].host.name =
+        "e\xff\x80"
+        "0";  // the kernel takes it: no '/', NUL, space
+    rec.devices[0].requested = "v\xc3\xa9";
+    rec.devices[0].host.addresses[0].label =
+        "e\xff\x80"
+        "0:1";
+    ContainerRecord back = parse_record(record_header(rec), "r");
+    CHECK(back.devices[0].host.name == rec.devices[0].host.name);
+    CHECK(back.devices[0].requested == "v\xc3\xa9");
+    CHECK(back.devices[0].host.addresses[0].label == rec.devices[0].host.addresses[0].label);
+}
