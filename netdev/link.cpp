@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "common/error.hpp"
+#include "common/hex.hpp"
 #include "common/ifname.hpp"
 #include "common/logging.hpp"
 
@@ -18,12 +19,10 @@ namespace netdev {
 constexpr std::uint16_t kIflaNetnsImmutable = 67;
 
 std::string mac_text(const std::vector<std::uint8_t>& mac) {
-    static const char* hex = "0123456789abcdef";
     std::string s;
     for (std::uint8_t b : mac) {
         if (!s.empty()) s += ':';
-        s += hex[b >> 4];
-        s += hex[b & 15];
+        append_hex(s, b);
     }
     return s;
 }

@@ -8,29 +8,11 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/hex.hpp"
 
 namespace netdev {
 namespace json = boost::json;
 namespace {
-
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-void append_hex(std::string& out, const std::uint8_t* p, std::size_t n) {
-    std::size_t at = out.size();
-    out.resize(at + 2 * n);
-    char* d = out.data() + at;
-    for (std::size_t i = 0; i < n; ++i) {
-        *d++ = kHexDigits[p[i] >> 4];
-        *d++ = kHexDigits[p[i] & 15];
-    }
-}
-
-std::string hex(const std::vector<std::uint8_t>& bytes) {
-    std::string s;
-    s.reserve(bytes.size() * 2);
-    append_hex(s, bytes.data(), bytes.size());
-    return s;
-}
 
 std::vector<std::uint8_t> unhex(std::string_view s) {
     auto nibble = [](char c) -> int {
@@ -72,7 +54,7 @@ class JsonObject {
     void hex_bytes(const char* name, const std::vector<std::uint8_t>& v) {
         std::string& o = member(name);
         o += '"';
-        append_hex(o, v.data(), v.size());
+        append_hex(o, v);
         o += '"';
     }
     // Attributes as one hex string in the kernel's own TLV encoding (nlattr header, payload,
@@ -84,9 +66,9 @@ class JsonObject {
         for (const RawAttribute& a : attrs) {
             const auto len = static_cast<std::uint16_t>(sizeof(nlattr) + a.data.size());
             nlattr hdr{len, a.type};
-            append_hex(o, reinterpret_cast<const std::uint8_t*>(&hdr), sizeof hdr);
-            append_hex(o, a.data.data(), a.data.size());
-            append_hex(o, zeros, NLA_ALIGN(len) - len);
+            append_hex(o, {reinterpret_cast<const std::uint8_t*>(&hdr), sizeof hdr});
+            append_hex(o, a.data);
+            append_hex(o, {zeros, static_cast<std::size_t>(NLA_ALIGN(len) - len)});
         }
         o += '"';
     }
@@ -102,8 +84,7 @@ class JsonObject {
                 // Bytes, not text: a name may hold any byte but '/' and NUL, and JSON parsers
                 // refuse invalid UTF-8. Each byte >= 0x80 is U+0080..U+00FF (text_of() maps back).
                 o += "\\u00";
-                o += kHexDigits[(c >> 4) & 15];
-                o += kHexDigits[c & 15];
+                append_hex(o, static_cast<std::uint8_t>(c));
             } else {
                 o += c;
             }
@@ -317,7 +298,7 @@ std::string record_file_name(const std::string& id, const std::string& bundle) {
     std::vector<std::uint8_t> bytes(8);
     for (int i = 0; i < 8; ++i) bytes[i] = static_cast<std::uint8_t>(h >> (56 - 8 * i));
     // '@' is not a container id character (validate_container_id): the split is unambiguous.
-    return id.substr(0, kIdBytesInName) + "@" + hex(bytes) + kRecordSuffix;
+    return id.substr(0, kIdBytesInName) + "@" + hex_string(bytes) + kRecordSuffix;
 }
 
 bool record_file_may_be_of(const std::string& file, const std::string& id) {
@@ -416,8 +397,8 @@ std::string describe_record(const ContainerRecord& rec) {
     for (const DeviceRecord& d : rec.devices) {
         const HostState& h = d.host;
         s += "  " + h.name + (d.requested.empty() ? "" : " [" + d.requested + "]") + " (ifindex " +
-             std::to_string(h.index) + ", mac " + hex(h.identity) + ", " + (h.up ? "up" : "down") +
-             ", mtu " + std::to_string(h.mtu) +
+             std::to_string(h.index) + ", mac " + hex_string(h.identity) + ", " +
+             (h.up ? "up" : "down") + ", mtu " + std::to_string(h.mtu) +
              (h.master ? ", master #" + std::to_string(h.master) : "") + ") -> " +
              (d.phase == DevicePhase::configured ? d.container_name : phase_name(d.phase)) + "\n";
         for (const AddressRecord& a : h.addresses) s += "      " + a.describe() + "\n";
