@@ -45,7 +45,8 @@ std::vector<std::uint8_t> parse_mac(std::string_view text, std::string_view valu
     std::vector<std::uint8_t> mac;
     for (std::size_t i = 0; i < value.size(); i += 3) {
         std::string_view pair = value.substr(i, 2);
-        bool sep_ok = i + 2 == value.size() || value[i + 2] == ':';
+        // Past the end only when the last pair is short (all_hex refuses it then).
+        bool sep_ok = i + 2 >= value.size() || value[i + 2] == ':';
         if (!all_hex(pair, 2) || !sep_ok || mac.size() == 6)
             bad(text, "mac: and six hex bytes such as mac:02:42:ac:11:00:02");
         mac.push_back(static_cast<std::uint8_t>(std::stoi(std::string(pair), nullptr, 16)));

@@ -51,6 +51,10 @@ TEST_CASE("malformed selectors are refused as invalid input, naming the selector
              {"mac:02:42:ac:11:00:02:03", "six hex bytes"},
              {"mac:0242ac110002", "six hex bytes"},
              {"mac:02:42:ac:11:00:0z", "six hex bytes"},
+             // A short last pair (found by fuzz_parse: it read past the end).
+             {"mac:0", "six hex bytes"},
+             {"mac:02:4", "six hex bytes"},
+             {"mac:02:42:ac:11:00:0", "six hex bytes"},
              {"vf:ens5f0", "vf:PF/N"},
              {"vf:ens5f0/x", "vf:PF/N"},
              {"vf:/3", "vf:PF/N"},
