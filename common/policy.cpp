@@ -164,7 +164,8 @@ std::optional<std::string> pattern_problem(std::string_view p) {
 Policy parse_policy(std::string_view text, const std::string& path) {
     json::value v = parse_json(text, path);
     const json::object& root = as_object(v, path);
-    check_keys(root, {"allow", "trusted_sources", "max_devices", "carry", "comment"}, path);
+    check_keys(root, {"allow", "trusted_sources", "max_devices", "carry", "native", "comment"},
+               path);
     Policy p;
     p.path = path;
     p.present = true;
@@ -184,6 +185,11 @@ Policy parse_policy(std::string_view text, const std::string& path) {
         if (*carry != "all" && *carry != "addresses")
             bad_field(path + ": carry", "\"" + *carry + "\": expected all or addresses");
         p.carry_l3 = *carry == "all";
+    }
+    if (auto native = string_member(root, "native", path + ": native")) {
+        std::optional<NativeMode> mode = native_mode_from(*native);
+        if (!mode) bad_field(path + ": native", "\"" + *native + "\": expected auto, yes or no");
+        p.native = *mode;
     }
     string_member(root, "comment", path + ": comment");
     return p;

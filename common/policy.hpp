@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/native_mode.hpp"
 #include "common/oci_model.hpp"
 #include "netdev/guardrails.hpp"
 
@@ -39,6 +40,9 @@ struct Policy {
     // "carry": "all" (default) or "addresses": whether routes and per-device settings travel
     // with a device; a container can only turn it off (kCarryAnnotation), never on.
     bool carry_l3 = true;
+    // "native": "auto" (default), "yes" or "no": whether the runtime moves linux.netDevices
+    // itself (common/native_mode.hpp).
+    NativeMode native = NativeMode::detect;
 };
 
 // Throws HookError(invalid_input) naming `path`, the field and the value: unknown keys, wrong

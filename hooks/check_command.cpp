@@ -4,9 +4,11 @@
 
 #include "common/error.hpp"
 #include "common/escape.hpp"
+#include "common/ifname.hpp"
 #include "common/read_file.hpp"
 #include "common/state_dir.hpp"
 #include "hooks/device_move.hpp"
+#include "hooks/native_net_devices.hpp"
 #include "hooks/run_hook.hpp"
 #include "netdev/rtnl_directory.hpp"
 
@@ -31,6 +33,31 @@ void print_decisions(std::ostream& out, const std::vector<Decision>& decisions) 
         for (const GuardReason& g : d.lifted)
             out << "      guardrail " << guard_name(g.guard) << " lifted (" << g.why << ")\n";
     }
+}
+
+// A runtime that moves linux.netDevices itself: who moves each device, and what the hook
+// checks and records.
+void check_hand_over(std::ostream& out, const PipelineRun& run, const std::string& runtime) {
+    out << "moved by: " << runtime << " (it moves linux.netDevices itself; the hook decides, "
+        << "checks and records)\n";
+    for (const NetDeviceRequest& r : run.request.devices)
+        if (is_name_template(r.container_name))
+            out << "note: " << r.host_name << " -> " << r.container_name << ": " << runtime
+                << " looks the name up literally after its move and fails the container "
+                   "(\"No such device\"); give a literal name\n";
+    if (!run.target) {
+        out << "note: no netns path in the config and no --state: where each device is cannot "
+               "be checked\n";
+        return;
+    }
+    PipelineResult r = hand_over_to_runtime(run, runtime);
+    print_decisions(out, r.decisions);
+    if (r.refusal) throw *r.refusal;
+    out << "hand-over:\n";
+    for (std::size_t i = 0; i < r.handed_over.size(); ++i)
+        out << "  " << run.request.devices[i].host_name << ": " << r.handed_over[i] << "\n";
+    out << "ok: the hook would move nothing; it records " << r.handed_over.size()
+        << " device(s) moved by " << runtime << "\n";
 }
 
 }  // namespace
@@ -66,8 +93,19 @@ void check_to(const CliOptions& options, std::ostream& out) {
     else
         out << "note: no netns path in the config and no --state: container name checks "
                "skipped\n";
-    PipelineResult r = run_pipeline({request, policy, target ? &*target : nullptr, nullptr, "", "",
-                                     options.sysfs_root, "", false});
+    PipelineRun run{request, policy, target ? &*target : nullptr, nullptr,
+                    "",      "",     options.sysfs_root,          "",
+                    false};
+    // `check` runs from a shell: the runtime is the one --runtime names, if any.
+    std::optional<std::string> runtime =
+        runtime_mover(cfg, {options.native, options.runtime_path, false}, policy, nullptr);
+    if (runtime) return check_hand_over(out, run, *runtime);
+    out << "moved by: the hook"
+        << (cfg.source == RequestSource::config && options.runtime_path.empty()
+                ? " (no runtime named: --runtime PATH asks one's features)"
+                : "")
+        << "\n";
+    PipelineResult r = run_pipeline(run);
     print_decisions(out, r.decisions);
     if (r.refusal) throw *r.refusal;
     out << "plan:\n";

@@ -136,6 +136,12 @@ CliOptions parse_cli(int argc, const char* const* argv) {
         } else if (r.option("--sysfs-root", value)) {
             if (value.empty()) usage_error("--sysfs-root: empty path");
             opts.sysfs_root = value;
+        } else if (r.option("--native", value)) {
+            opts.native = native_mode_from(value);
+            if (!opts.native) usage_error("--native \"" + value + "\": expected auto, yes or no");
+        } else if (r.option("--runtime", value)) {
+            if (value.empty()) usage_error("--runtime: empty path");
+            opts.runtime_path = value;
         } else if (r.option("--state-dir", value)) {
             opts.state_dir = value;
         } else if (r.option("--state", value)) {
@@ -207,6 +213,11 @@ Options:
                      keep the container netns until then
   --deadline SECONDS the whole run, rollback included, ends within it (default
                      8; keep it below the runtime's hook timeout)
+  --native MODE      auto (default: ask the runtime's `features`), yes or no:
+                     whether the runtime moves linux.netDevices itself; then
+                     the hook decides, checks and records, and moves nothing
+  --runtime PATH     the runtime binary to ask (default: the one running the
+                     hook; for check, none unless given)
   --state-dir DIR    records and locks (default /run/oci-netdev-hook, or
                      $OCI_NETDEV_HOOK_STATE_DIR)
   --sysfs-root DIR   read sysfs for pci: and vf: selectors under DIR instead

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/logging.hpp"
+#include "common/native_mode.hpp"
 
 namespace netdev {
 
@@ -37,6 +38,8 @@ struct CliOptions {
     std::string policy_path;           // --policy; empty: $OCI_NETDEV_HOOK_POLICY or default
     bool restore = false;              // poststop: give the devices back
     std::string sysfs_root = "/sys";   // where selectors read sysfs; a test aid
+    std::optional<NativeMode> native;  // --native; nullopt: the policy's "native", else auto
+    std::string runtime_path;          // --runtime: the runtime to ask instead of the parent
     // The whole run ends (rolled back if need be) within this many seconds: below the
     // runtime's hook timeout (hooks.d `timeout`), which SIGKILLs.
     double deadline_seconds = kDefaultDeadlineSeconds;

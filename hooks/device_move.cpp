@@ -5,9 +5,11 @@
 #include "common/audit.hpp"
 #include "common/device_selector.hpp"
 #include "common/error.hpp"
+#include "common/ifname.hpp"
 #include "common/logging.hpp"
 #include "hooks/device_locks.hpp"
 #include "hooks/give_back.hpp"
+#include "netdev/default_routes.hpp"
 #include "netdev/journal.hpp"
 #include "netdev/rtnl_directory.hpp"
 
@@ -27,13 +29,15 @@ class UnknownNetns final : public LinkLookup {
 
 // The write-ahead record of this run, after settling what an earlier run for the same
 // container left (give_back.hpp); with run.pin, begin() pins the target netns.
-std::optional<Journal> open_journal(const PipelineRun& run) {
+// `moved_by`: the runtime that moves the devices itself (hand_over_to_runtime).
+std::optional<Journal> open_journal(const PipelineRun& run, const std::string& moved_by = {}) {
     if (run.record_id.empty()) return std::nullopt;
     ContainerRecord header;
     header.id = run.record_id;
     header.bundle = run.bundle;
     header.netns = run.target->id();
     header.netns_path = run.target_path;
+    header.moved_by = moved_by;
     std::optional<Journal> j;
     j.emplace(*run.state_dir, std::move(header), run.pin ? run.target : nullptr);
     settle_earlier_run(*j, *run.target, *run.state_dir);
@@ -104,6 +108,33 @@ std::vector<MovedDevice> act(Journal* journal, const MovePlan& plan, NetnsEnd ho
     }
 }
 
+// A device the runtime moved, as found in the container: it must be there under its name and
+// up (runtime-spec "Network Devices"), and not be the container's own uplink (CNI's interface
+// holds the default route; the runtime's devices come without routes).
+LinkInfo check_runtime_moved(const NetDeviceRequest& r, NetlinkSocket& ctr, const Netns& target,
+                             const std::string& runtime) {
+    if (is_name_template(r.container_name))
+        throw HookError(ExitCode::invalid_input,
+                        r.host_name + ": name \"" + r.container_name + "\" is a template; " +
+                            runtime + " looks it up literally after its move and fails");
+    std::optional<LinkInfo> link = find_link_by_name(ctr, r.container_name);
+    if (!link)
+        throw HookError(ExitCode::refused, r.host_name + ": neither on the host nor as " +
+                                               r.container_name + " in " + target.label() +
+                                               " (left to " + runtime + ")");
+    if (!link->up())
+        throw HookError(ExitCode::refused, r.host_name + ": " + link->name + " in " +
+                                               target.label() + " is down; " + runtime +
+                                               " must set it up");
+    if (default_route_devices(ctr).count(link->index))
+        throw HookError(ExitCode::refused,
+                        r.host_name + ": " + link->name + " in " + target.label() +
+                            " holds the container's default route, as its own (CNI) interface "
+                            "does: not a device " +
+                            runtime + " moved");
+    return *link;
+}
+
 }  // namespace
 
 Netns open_config_target(const OciConfig& cfg, const OciState& st) {
@@ -141,17 +172,6 @@ void validate_request(const DeviceRequestSet& request, const Policy& policy) {
                                     "runtimes read them too; selectors such as pci:... go in the "
                                     "annotation or the env)");
     validate_requests(request.devices, request.source_label);
-}
-
-void authorize_on_host(const PipelineRun& run) {
-    Ends ends(run.target, run.sysfs_root);
-    std::vector<ResolvedDevice> devices =
-        resolve_all(run.request.devices, ends.host_dir, ends.container());
-    std::vector<Decision> decisions =
-        authorize(devices, host_guarded_set(ends.host_sock), run.policy,
-                  {run.request.source, run.request.pod.namespace_name});
-    audit_decisions(decisions);
-    if (std::optional<HookError> refusal = first_refusal(decisions)) throw *refusal;
 }
 
 PipelineResult run_pipeline(const PipelineRun& run) {
@@ -197,6 +217,69 @@ PipelineResult run_pipeline(const PipelineRun& run) {
     if (dry_run) return result;
     result.moved = act(journal ? &*journal : nullptr, result.plan, {ends.self, ends.host_sock},
                        {*run.target, *ends.target_sock}, result.decisions);
+    return result;
+}
+
+PipelineResult hand_over_to_runtime(const PipelineRun& run, const std::string& runtime) {
+    const DeviceRequestSet& req = run.request;
+    const bool dry_run = run.state_dir == nullptr;
+    validate_request(req, run.policy);
+    if (!run.target)
+        throw HookError(ExitCode::invalid_input,
+                        "the container netns is unknown: pass --state with the pid, or a netns "
+                        "path in the config");
+    Ends ends(run.target, run.sysfs_root);
+    std::optional<Journal> journal = dry_run ? std::nullopt : open_journal(run, runtime);
+    LockedDevices locked;
+    if (dry_run)
+        locked.devices = resolve_all(req.devices, ends.host_dir, ends.container());
+    else
+        locked = lock_devices(*run.state_dir, req.devices, ends.host_dir, ends.container());
+
+    PipelineResult result;
+    result.container_label = ends.container().netns_label();
+    result.decisions = authorize(locked.devices, host_guarded_set(ends.host_sock), run.policy,
+                                 {req.source, req.pod.namespace_name});
+    if (!dry_run) audit_decisions(result.decisions);
+    if (std::optional<HookError> refusal = first_refusal(result.decisions)) {
+        if (!dry_run) throw *refusal;
+        result.refusal = std::move(refusal);
+        return result;
+    }
+    std::vector<HostState> states;
+    std::vector<std::string> requested;
+    std::vector<std::optional<LinkInfo>> in_container;
+    for (const ResolvedDevice& d : locked.devices) {
+        NETDEV_LOG_DEVICE(d.request.host_name);
+        if (d.host_link) {  // youki: it moves the device after this hook
+            states.push_back(snapshot_device({ends.self, ends.host_sock}, *d.host_link));
+            in_container.emplace_back();
+            result.handed_over.push_back("on the host: " + runtime +
+                                         " moves it after createRuntime");
+        } else {  // runc, crun: moved before this hook; what the hook sees is what it gives back
+            LinkInfo l = check_runtime_moved(d.request, *ends.target_sock, *run.target, runtime);
+            HostState h = snapshot_device({*run.target, *ends.target_sock}, l);
+            h.name = d.request.host_name;
+            h.routes.clear();    // the container's, not the host's
+            h.settings.clear();  // the container netns's defaults
+            states.push_back(std::move(h));
+            in_container.push_back(std::move(l));
+            result.handed_over.push_back("moved by " + runtime + " as " +
+                                         in_container.back()->name);
+        }
+        requested.push_back(d.request.requested);
+    }
+    if (dry_run) return result;
+    journal->begin(states, requested);
+    for (std::size_t i = 0; i < states.size(); ++i) {
+        if (in_container[i])
+            journal->configured(i, in_container[i]->name, in_container[i]->index);
+        else
+            journal->touching(i);
+        audit(states[i].name, "handed over", runtime);
+    }
+    journal->commit();
+    NETDEV_LOG(info) << "linux.netDevices moved by " << runtime << ", which moves them itself";
     return result;
 }
 

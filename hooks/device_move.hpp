@@ -53,21 +53,28 @@ struct PipelineRun {
     bool pin = false;                     // keep the target netns alive until poststop (restore on)
 };
 
-// For a runtime that moves linux.netDevices itself (native_net_devices.hpp): the guardrails
-// and the policy still decide for every device still on the host (youki moves after this
-// hook; runc and crun before it). Throws the first refusal (exit 3); changes nothing.
-void authorize_on_host(const PipelineRun& run);
-
 struct PipelineResult {
     std::vector<Decision> decisions;
     std::optional<HookError> refusal;  // dry run only: the error the hook would throw
     MovePlan plan;
     std::string container_label;
     std::vector<MovedDevice> moved;
+    // hand_over_to_runtime: per device, where the hook found it ("on the host: RUNTIME moves
+    // it after createRuntime", "moved by RUNTIME as NAME").
+    std::vector<std::string> handed_over;
 };
 
 // Runs every step. With a state_dir: acts and returns what moved; a refusal is audited and
 // thrown. Without: stops after plan and returns decisions and plan (or the refusal).
 PipelineResult run_pipeline(const PipelineRun& run);
+
+// The same steps for a runtime that moves linux.netDevices itself (native_net_devices.hpp),
+// `runtime` naming it: request, resolve, lock and authorize as above (the guardrails and the
+// policy decide for every device still on the host: youki moves after this hook, runc and
+// crun before it), then instead of acting, each device is checked where the runtime put it
+// (present under its name, up, not the container's own uplink as CNI's interface is) and the
+// record is written marked "moved by" it, so that `status` shows it and poststop or
+// `recover` give it back when restore is asked. Moves nothing. A dry run checks and returns.
+PipelineResult hand_over_to_runtime(const PipelineRun& run, const std::string& runtime);
 
 }  // namespace netdev

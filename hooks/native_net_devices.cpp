@@ -1,86 +1,67 @@
 #include "hooks/native_net_devices.hpp"
 
-#include <boost/json.hpp>
-
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "hooks/runtime_features.hpp"
+#include "netdev/journal.hpp"
 #include "netdev/link.hpp"
 
 namespace netdev {
-namespace json = boost::json;
 namespace {
 
-// Not .json: `status` lists the records, and this is not one.
-std::string note_name(const std::string& container_id) {
-    return container_id + ".native";
+std::optional<RuntimeBinary> runtime_to_ask(const NativeChoice& choice) {
+    if (choice.runtime_path.empty()) return choice.detect_parent ? parent_runtime() : std::nullopt;
+    std::optional<RuntimeBinary> rt = runtime_at(choice.runtime_path);
+    if (!rt)
+        throw HookError(ExitCode::invalid_input,
+                        "--runtime \"" + choice.runtime_path + "\": not an executable file");
+    return rt;
 }
 
-json::object note_device(const NetDeviceRequest& r, const LinkInfo& link) {
-    json::array identity;
-    for (std::uint8_t b : link.identity()) identity.emplace_back(b);
-    return {{"host_name", r.host_name}, {"name", r.container_name}, {"identity", identity}};
-}
-
-std::vector<std::uint8_t> identity_of(const json::value& device) {
-    std::vector<std::uint8_t> out;
-    for (const json::value& b : device.at("identity").as_array())
-        out.push_back(static_cast<std::uint8_t>(b.to_number<int>()));
-    return out;
+const NetDeviceRequest* request_for(const OciConfig& cfg, const DeviceRecord& d) {
+    for (const NetDeviceRequest& r : cfg.devices)
+        if (r.host_name == d.host.name || (!d.requested.empty() && r.host_name == d.requested))
+            return &r;
+    return nullptr;
 }
 
 }  // namespace
 
-void forget_runtime_note(const std::string& container_id, const StateDir& dir) {
-    dir.remove_file(note_name(container_id));
+std::optional<std::string> runtime_mover(const OciConfig& cfg, const NativeChoice& choice,
+                                         const Policy& policy, const StateDir* cache) {
+    NativeMode mode = choice.cli.value_or(policy.native);
+    if (mode == NativeMode::no || cfg.source != RequestSource::config) return std::nullopt;
+    std::optional<RuntimeBinary> rt = runtime_to_ask(choice);
+    if (mode == NativeMode::yes)
+        return rt ? rt->label : std::string(choice.cli ? "(--native yes)" : "(policy: native yes)");
+    if (!rt) return std::nullopt;
+    bool moves = cache ? runtime_moves_net_devices(*rt, *cache) : runtime_moves_net_devices(*rt);
+    return moves ? std::optional<std::string>(rt->label) : std::nullopt;
 }
 
-bool leave_to_runtime(const OciConfig& cfg, const OciState& st, const Netns& target,
-                      const StateDir& dir, const std::function<void()>& authorize) {
-    if (cfg.source != RequestSource::config) return false;
-    std::optional<RuntimeBinary> rt = parent_runtime();
-    if (!rt || !runtime_moves_net_devices(*rt, dir)) return false;
-    authorize();
-    NetlinkSocket host = NetlinkSocket::open_in(Netns::current());
-    NetlinkSocket container = NetlinkSocket::open_in(target);
-    json::array devices;
-    for (const NetDeviceRequest& r : cfg.devices) {
-        // runc and crun have moved it already; youki moves it after this hook.
-        std::optional<LinkInfo> link = find_link_by_name(host, r.host_name);
-        if (!link) link = find_link_by_name(container, r.container_name);
-        if (!link)
-            throw HookError(ExitCode::refused, r.host_name + ": neither on the host nor as " +
-                                                   r.container_name + " in " + target.label() +
-                                                   " (left to " + rt->label + ")");
-        devices.push_back(note_device(r, *link));
-    }
-    dir.write_file(note_name(st.id),
-                   json::serialize(json::object{{"runtime", rt->label}, {"devices", devices}}));
-    NETDEV_LOG(info) << "linux.netDevices left to " << rt->label << ", which moves them itself";
-    return true;
-}
-
-void verify_runtime_moved(NetlinkSocket& sock, const std::string& container_id,
+void verify_runtime_moved(NetlinkSocket& sock, const OciState& st, const OciConfig& cfg,
                           const StateDir& dir) {
-    validate_container_id(container_id);  // names the note
-    std::optional<std::string> text = dir.read_file(note_name(container_id));
-    if (!text) return;
-    json::value note = json::parse(*text);
-    for (const json::value& d : note.at("devices").as_array()) {
-        std::string host_name(d.at("host_name").as_string());
-        std::string name(d.at("name").as_string());
-        std::optional<LinkInfo> link = find_link_by_name(sock, name);
-        std::vector<std::uint8_t> wanted = identity_of(d);
-        if (!link || link->identity() != wanted)
+    validate_container_id(st.id);  // names the record
+    const std::string file = record_file_name(st.id, st.bundle);
+    std::optional<ContainerRecord> rec = read_record(dir, file);
+    if (!rec || rec->moved_by.empty()) return;
+    std::string steps;
+    for (std::size_t i = 0; i < rec->devices.size(); ++i) {
+        const DeviceRecord& d = rec->devices[i];
+        const NetDeviceRequest* r = request_for(cfg, d);
+        if (!r) continue;  // recorded by an earlier run, not asked now
+        std::optional<LinkInfo> link = find_link_by_name(sock, r->container_name);
+        if (!link || link->identity() != d.host.identity)
             throw HookError(ExitCode::failed_restored,
-                            host_name + ": " + name + " in " + sock.netns_label() +
+                            d.host.name + ": " + r->container_name + " in " + sock.netns_label() +
                                 " is not the device asked for (MAC " +
                                 (link ? mac_text(link->identity()) : "none") + ", expected " +
-                                mac_text(wanted) + "); moved by " +
-                                std::string(note.at("runtime").as_string()));
-        NETDEV_LOG(info) << host_name << ": moved by the runtime, present as " << name;
+                                mac_text(d.host.identity) + "); moved by " + rec->moved_by);
+        if (d.phase != DevicePhase::configured)
+            steps += configured_step(i, link->index, link->name);
+        NETDEV_LOG(info) << d.host.name << ": moved by the runtime, present as " << link->name;
     }
-    dir.remove_file(note_name(container_id));
+    if (!steps.empty()) append_record_steps(dir, file, steps);
 }
 
 }  // namespace netdev

@@ -7,7 +7,6 @@
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
 #include "hooks/give_back.hpp"
-#include "hooks/native_net_devices.hpp"
 
 namespace netdev {
 namespace {
@@ -24,7 +23,6 @@ void give_back_and_release(const StateDir& dir, const std::string& file, const C
 
 void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
     validate_container_id(st.id);
-    forget_runtime_note(st.id, dir);
     const std::string file = record_file_name(st.id, st.bundle);
     std::optional<ContainerRecord> rec = read_record(dir, file);
     if (!rec) {

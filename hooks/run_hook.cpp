@@ -74,7 +74,7 @@ void run_hook(const CliOptions& options, int state_fd) {
         NetlinkSocket sock =
             NetlinkSocket::open_in(Netns::open_path("/proc/self/ns/net", "container netns"));
         verify_devices_present(sock, cfg.devices);
-        verify_runtime_moved(sock, st.id, StateDir(options.state_dir));
+        verify_runtime_moved(sock, st, cfg, StateDir(options.state_dir));
         return;
     }
     DeviceRequestSet request = request_from_config(cfg, st);
@@ -89,8 +89,11 @@ void run_hook(const CliOptions& options, int state_fd) {
     bool pin = restore_on(options, st.annotations) || restore_on(options, cfg.annotations);
     PipelineRun run{request,   policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root,
                     st.bundle, pin};
-    if (leave_to_runtime(cfg, st, target, dir, [&] { authorize_on_host(run); })) return;
-    run_pipeline(run);
+    if (std::optional<std::string> runtime =
+            runtime_mover(cfg, {options.native, options.runtime_path, true}, policy, &dir))
+        hand_over_to_runtime(run, *runtime);
+    else
+        run_pipeline(run);
 }
 
 void run_status(const CliOptions& options, std::ostream& out) {

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <chrono>
@@ -44,6 +45,38 @@ std::string link_target(const std::string& path) {
     char buf[PATH_MAX];
     ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
     return n < 0 ? path : std::string(buf, static_cast<std::size_t>(n));
+}
+
+// The value of `name` in a /proc/PID/environ file; empty when unreadable or unset.
+std::string environ_value(const std::string& environ_file, const std::string& name) {
+    UniqueFd fd(::open(environ_file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return {};
+    for (const std::string& kv : split_nul(read_fd_bounded(fd.get(), 1 << 20, "environ")))
+        if (kv.size() > name.size() && kv.compare(0, name.size(), name) == 0 &&
+            kv[name.size()] == '=')
+            return kv.substr(name.size() + 1);
+    return {};
+}
+
+// argv[0] as the shell resolved it: with a '/', against the process's cwd when relative;
+// without, the first executable in `path_env` (or the shell's default PATH when empty).
+std::string resolve_command(const std::string& argv0, const std::string& proc_dir,
+                            const std::string& path_env) {
+    if (argv0.find('/') != std::string::npos)
+        return argv0[0] == '/' ? argv0 : proc_dir + "/cwd/" + argv0;
+    std::string dirs = path_env.empty()
+                           ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+                           : path_env;
+    for (std::size_t start = 0; start <= dirs.size();) {
+        std::size_t end = std::min(dirs.find(':', start), dirs.size());
+        std::string dir = dirs.substr(start, end - start);
+        if (!dir.empty()) {
+            std::string candidate = (dir[0] == '/' ? dir : proc_dir + "/cwd/" + dir) + "/" + argv0;
+            if (runtime_at(candidate)) return candidate;
+        }
+        start = end + 1;
+    }
+    return {};
 }
 
 bool named_like_a_runtime(const std::string& path) {
@@ -102,21 +135,42 @@ std::string cache_name(const struct stat& st) {
 
 }  // namespace
 
+std::optional<RuntimeBinary> runtime_at(const std::string& path) {
+    RuntimeBinary rt{path, path, {}};
+    if (::stat(path.c_str(), &rt.identity) != 0 || !S_ISREG(rt.identity.st_mode) ||
+        ::access(path.c_str(), X_OK) != 0)
+        return std::nullopt;
+    return rt;
+}
+
+std::optional<RuntimeBinary> runtime_of_process(const std::string& proc_dir,
+                                                const std::string& path_env) {
+    // 1. The exe link, run through /proc (its path may not be ours to see).
+    std::string exe = link_target(proc_dir + "/exe");
+    if (named_like_a_runtime(exe)) {
+        std::optional<RuntimeBinary> rt = runtime_at(proc_dir + "/exe");
+        if (rt) rt->label = exe;
+        return rt;
+    }
+    UniqueFd fd(::open((proc_dir + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return std::nullopt;
+    std::vector<std::string> args = split_nul(read_fd_bounded(fd.get(), 1 << 16, "cmdline"));
+    // 2. argv[0], when the exe link names no runtime (crun 1.27: "/").
+    if (!args.empty() && named_like_a_runtime(args[0]))
+        if (std::string path = resolve_command(args[0], proc_dir, path_env); !path.empty())
+            return runtime_at(path);
+    // 3. A "#!" script: argv[1] (not an option such as runc's --root).
+    if (args.size() < 2 || args[1].empty() || args[1][0] == '-') return std::nullopt;
+    std::string script = args[1][0] == '/' ? args[1] : proc_dir + "/cwd/" + args[1];
+    if (!starts_with_shebang(script) || !named_like_a_runtime(script)) return std::nullopt;
+    return runtime_at(script);
+}
+
 std::optional<RuntimeBinary> parent_runtime() {
     std::string proc = "/proc/" + std::to_string(::getppid());
-    RuntimeBinary rt{proc + "/exe", link_target(proc + "/exe"), {}};
-    if (!named_like_a_runtime(rt.label)) {
-        // The kernel runs "#!" scripts as INTERPRETER SCRIPT ARGS (binfmt_script).
-        UniqueFd fd(::open((proc + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC));
-        if (!fd) return std::nullopt;
-        std::vector<std::string> args = split_nul(read_fd_bounded(fd.get(), 1 << 16, "cmdline"));
-        if (args.size() < 2 || args[1].empty() || args[1][0] == '-') return std::nullopt;
-        std::string script = args[1][0] == '/' ? args[1] : proc + "/cwd/" + args[1];
-        if (!starts_with_shebang(script) || !named_like_a_runtime(script)) return std::nullopt;
-        rt.exec_path = rt.label = script;
-    }
-    if (::stat(rt.exec_path.c_str(), &rt.identity) != 0) return std::nullopt;
-    return rt;
+    // Runtimes pass hooks only the hook's own env (runtime-spec config.md "hooks"): the
+    // parent's PATH is what resolved its argv[0].
+    return runtime_of_process(proc, environ_value(proc + "/environ", "PATH"));
 }
 
 bool features_say_net_devices(const std::string& features_json) {
@@ -132,12 +186,16 @@ bool features_say_net_devices(const std::string& features_json) {
     return enabled && enabled->is_bool() && enabled->get_bool();
 }
 
+bool runtime_moves_net_devices(const RuntimeBinary& rt) {
+    std::optional<std::string> answer = ask_features(rt.exec_path);
+    return answer && features_say_net_devices(*answer);
+}
+
 bool runtime_moves_net_devices(const RuntimeBinary& rt, const StateDir& cache) {
     std::string name = cache_name(rt.identity);
     if (std::optional<std::string> cached = cache.read_file(name))
         return features_say_net_devices(*cached);
-    std::optional<std::string> answer = ask_features(rt.exec_path);
-    bool moves = answer && features_say_net_devices(*answer);
+    bool moves = runtime_moves_net_devices(rt);
     NETDEV_LOG(info) << rt.label << (moves ? " moves" : " does not move")
                      << " linux.netDevices itself (its `features`)";
     // Cached as the answer's gist, so a runtime without `features` is not asked every time.

@@ -14,6 +14,11 @@ std::optional<ContainerRecord> read_record(const StateDir& dir, const std::strin
     return parse_record(*text, dir.path() + "/" + file);
 }
 
+void append_record_steps(const StateDir& dir, const std::string& file, const std::string& lines) {
+    UniqueFd log = dir.open_for_append(file);
+    dir.append(log, lines, file);
+}
+
 Journal::Journal(const StateDir& dir, ContainerRecord header, const Netns* pin)
     : dir_(dir),
       header_(std::move(header)),

@@ -54,7 +54,11 @@ class Journal {
     UniqueFd log_;
 };
 
-// The record for container `id` with `bundle` in `dir`, if any.
+// The record `file` in `dir`, if any.
 std::optional<ContainerRecord> read_record(const StateDir& dir, const std::string& file);
+
+// Appends step lines (records.hpp) to the record `file`, synced: a later stage's progress
+// (createContainer confirming what a runtime moved after createRuntime).
+void append_record_steps(const StateDir& dir, const std::string& file, const std::string& lines);
 
 }  // namespace netdev

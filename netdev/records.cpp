@@ -251,6 +251,7 @@ ContainerRecord header_from(std::string_view line) {
     rec.netns.ino = json::value_to<ino_t>(root.at("netns_ino"));
     rec.netns_path = text_of(root.at("netns_path"));
     rec.pin = text_of(root.at("pin"));
+    if (const json::value* by = root.if_contains("moved_by")) rec.moved_by = text_of(*by);
     for (const json::value& dv : root.at("devices").as_array()) {
         DeviceRecord& d = rec.devices.emplace_back();
         d.host = device_from(dv.as_object());
@@ -321,6 +322,7 @@ std::string record_header(const ContainerRecord& rec, const std::vector<HostStat
         o.number("netns_ino", rec.netns.ino);
         o.string("netns_path", rec.netns_path);
         o.string("pin", rec.pin);
+        if (!rec.moved_by.empty()) o.string("moved_by", rec.moved_by);
         std::string& list = o.member("devices");
         list += '[';
         for (const DeviceRecord& d : rec.devices) {
@@ -393,7 +395,8 @@ std::string describe_record(const ContainerRecord& rec) {
     std::string s =
         "container " + rec.id + " (bundle " + rec.bundle + ", netns " +
         (rec.netns_path.empty() ? "inode " + std::to_string(rec.netns.ino) : rec.netns_path) +
-        (rec.pin.empty() ? "" : ", pinned") + (rec.committed ? "" : ", UNFINISHED") + ")\n";
+        (rec.pin.empty() ? "" : ", pinned") + (rec.committed ? "" : ", UNFINISHED") +
+        (rec.moved_by.empty() ? "" : ", moved by the runtime " + rec.moved_by) + ")\n";
     for (const DeviceRecord& d : rec.devices) {
         const HostState& h = d.host;
         s += "  " + h.name + (d.requested.empty() ? "" : " [" + d.requested + "]") + " (ifindex " +

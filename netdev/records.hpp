@@ -50,6 +50,10 @@ struct ContainerRecord {
     std::string pin;         // file in the state dir holding the netns (bind mount), or empty
     std::vector<DeviceRecord> devices;
     bool committed = false;  // createRuntime finished: every device configured
+    // Empty: the hook moved the devices. Else the runtime that moves linux.netDevices itself
+    // (docs/runtimes.md): the host state is then what the hook saw of each device, on the host
+    // (the runtime moves after createRuntime) or in the container (it moved before).
+    std::string moved_by;
 };
 
 // The record's file name for container `id` with `bundle`: the id (its first 200 bytes, so

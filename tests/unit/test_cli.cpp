@@ -99,3 +99,16 @@ TEST_CASE("recover takes an optional container id; the deadline defaults below h
     CHECK(parse({}).deadline_seconds == 8);
     CHECK(parse({"--deadline", "2.5", "createRuntime"}).deadline_seconds == 2.5);
 }
+
+TEST_CASE("--native auto|yes|no and --runtime PATH") {
+    CHECK_FALSE(parse({}).native);
+    CHECK(parse({"--native", "yes", "createRuntime"}).native == NativeMode::yes);
+    CHECK(parse({"--native=no"}).native == NativeMode::no);
+    CHECK(parse({"--native", "auto"}).native == NativeMode::detect);
+    CHECK_THROWS_WITH_AS(parse({"--native", "sometimes"}),
+                         doctest::Contains("--native \"sometimes\": expected auto, yes or no"),
+                         HookError);
+    CHECK(parse({"--runtime", "/usr/bin/crun", "check", "/b"}).runtime_path == "/usr/bin/crun");
+    CHECK_THROWS_WITH_AS(parse({"--runtime", ""}), doctest::Contains("--runtime: empty path"),
+                         HookError);
+}

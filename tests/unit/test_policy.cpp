@@ -124,3 +124,13 @@ TEST_CASE("carry is all by default; addresses keeps routes and settings home; ot
                    "/p.json: carry: \"routes\": expected all or addresses"));
     CHECK(contains(error_of(R"({"carry": true})"), "/p.json: carry"));
 }
+
+TEST_CASE("native is auto by default; yes and no are the admin's word; others are errors") {
+    CHECK(parse_policy("{}", "/p.json").native == NativeMode::detect);
+    CHECK(parse_policy(R"({"native": "auto"})", "/p.json").native == NativeMode::detect);
+    CHECK(parse_policy(R"({"native": "yes"})", "/p.json").native == NativeMode::yes);
+    CHECK(parse_policy(R"({"native": "no"})", "/p.json").native == NativeMode::no);
+    CHECK(contains(error_of(R"({"native": "maybe"})"),
+                   "/p.json: native: \"maybe\": expected auto, yes or no"));
+    CHECK(contains(error_of(R"({"native": true})"), "/p.json: native"));
+}

@@ -124,3 +124,13 @@ TEST_CASE("names with bytes >= 0x80 (valid UTF-8 or not) read back byte for byte
     CHECK(back.devices[0].requested == "v\xc3\xa9");
     CHECK(back.devices[0].host.addresses[0].label == rec.devices[0].host.addresses[0].label);
 }
+
+TEST_CASE("a record of devices a runtime moved says so, and status shows it") {
+    ContainerRecord rec = two_devices();
+    CHECK(parse_record(record_text(rec), "r").moved_by.empty());  // the hook's own
+    rec.moved_by = "/opt/crun-new/bin/crun";
+    ContainerRecord back = parse_record(record_text(rec), "r");
+    CHECK(back.moved_by == "/opt/crun-new/bin/crun");
+    CHECK(describe_record(back).find("moved by the runtime /opt/crun-new/bin/crun") !=
+          std::string::npos);
+}

@@ -1,4 +1,9 @@
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 
 #include "common/error.hpp"
 #include "common/oci_model.hpp"
@@ -48,4 +53,128 @@ TEST_CASE("runtime features: linux.netDevices.enabled true, and nothing else, me
     CHECK_FALSE(features_say_net_devices(R"({"linux":{"netDevices":{"enabled":"true"}}})"));
     CHECK_FALSE(features_say_net_devices("Usage: runc ..."));
     CHECK_FALSE(features_say_net_devices(""));
+}
+
+namespace {
+
+// A /proc/PID stand-in: exe and cwd links, a cmdline file, in a temporary directory.
+struct FakeProc {
+    std::filesystem::path root = std::filesystem::temp_directory_path() /
+                                 ("netdev-proc-" + std::to_string(::getpid()) + "-" +
+                                  std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    std::filesystem::path proc = root / "proc";
+    std::filesystem::path bin = root / "bin";
+    FakeProc() {
+        std::filesystem::create_directories(proc);
+        std::filesystem::create_directories(bin);
+        std::filesystem::create_directory_symlink(root, proc / "cwd");
+    }
+    ~FakeProc() { std::filesystem::remove_all(root); }
+    std::string program(const std::string& name,
+                        const std::string& text =
+                            "\x7f"
+                            "ELF",
+                        bool exec = true) {
+        std::filesystem::path p = bin / name;
+        std::ofstream(p) << text;
+        std::filesystem::permissions(
+            p, exec ? std::filesystem::perms::owner_all : std::filesystem::perms::owner_read);
+        return p.string();
+    }
+    void exe(const std::string& target) { std::filesystem::create_symlink(target, proc / "exe"); }
+    void cmdline(const std::vector<std::string>& argv) {
+        std::ofstream out(proc / "cmdline", std::ios::binary);
+        for (const std::string& a : argv) out << a << '\0';
+    }
+    std::optional<RuntimeBinary> detect(const std::string& path_env = "") {
+        return runtime_of_process(proc.string(), path_env);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("runtime detection: an exe link naming a runtime is that runtime, run through /proc") {
+    FakeProc p;
+    std::string crun = p.program("crun");
+    p.exe(crun);
+    p.cmdline({crun, "--root", "/r", "run", "t1"});
+    auto rt = p.detect();
+    REQUIRE(rt);
+    CHECK(rt->label == crun);
+    CHECK(rt->exec_path == p.proc.string() + "/exe");
+}
+
+TEST_CASE("runtime detection: crun 1.27.1's exe reads \"/\": argv[0] of its cmdline names it") {
+    // Measured on crun 1.27.1 (docs/runtimes.md): readlink /proc/PPID/exe is "/", the cmdline
+    // is `/opt/crun-new/bin/crun --root DIR run ID`.
+    FakeProc p;
+    std::string crun = p.program("crun");
+    p.exe("/");
+    p.cmdline({crun, "--root", "/run/crun", "run", "t1"});
+    auto rt = p.detect();
+    REQUIRE(rt);
+    CHECK(rt->exec_path == crun);
+    CHECK(rt->label == crun);
+}
+
+TEST_CASE("runtime detection: an unreadable exe and a relative argv[0] resolve against its cwd") {
+    FakeProc p;
+    p.program("crun");
+    p.cmdline({"bin/crun", "--root", "/r", "run", "t1"});  // no exe link at all
+    auto rt = p.detect();
+    REQUIRE(rt);
+    CHECK(rt->exec_path == p.proc.string() + "/cwd/bin/crun");
+}
+
+TEST_CASE("runtime detection: a bare argv[0] is looked up in the parent's PATH, in order") {
+    FakeProc p;
+    std::string runc = p.program("runc");
+    p.exe("/");
+    p.cmdline({"runc", "--root", "/r", "create", "t1"});
+    auto rt = p.detect("/nonexistent:" + p.bin.string() + ":/usr/bin");
+    REQUIRE(rt);
+    CHECK(rt->exec_path == runc);
+    CHECK_FALSE(p.detect("/nonexistent"));
+}
+
+TEST_CASE("runtime detection: a runtime written as a script is the script, not bash") {
+    FakeProc p;
+    std::string script = p.program("runc-standin", "#!/bin/bash\necho\n");
+    p.exe("/usr/bin/bash");
+    p.cmdline({"/bin/bash", script, "run", "b", "id"});
+    auto rt = p.detect();
+    REQUIRE(rt);
+    CHECK(rt->exec_path == script);
+}
+
+TEST_CASE("runtime detection: parents that are no runtime are never run with `features`") {
+    SUBCASE("a shell") {
+        FakeProc p;
+        p.exe("/usr/bin/bash");
+        p.cmdline({"-bash"});
+        CHECK_FALSE(p.detect());
+    }
+    SUBCASE("an interpreter whose first argument is an option (runc's --root)") {
+        FakeProc p;
+        p.exe("/usr/bin/bash");
+        p.cmdline({"/usr/bin/bash", "--root", "/r"});
+        CHECK_FALSE(p.detect());
+    }
+    SUBCASE("exe reads \"/\" and argv[0] names no runtime") {
+        FakeProc p;
+        p.exe("/");
+        p.cmdline({"/usr/sbin/containerd-shim", "--root", "/r"});
+        CHECK_FALSE(p.detect());
+    }
+    SUBCASE("a runtime-named file that is not executable") {
+        FakeProc p;
+        std::string crun = p.program("crun", "x", false);
+        p.exe("/");
+        p.cmdline({crun, "run", "t1"});
+        CHECK_FALSE(p.detect());
+    }
+    SUBCASE("no cmdline and no exe") {
+        FakeProc p;
+        CHECK_FALSE(p.detect());
+    }
 }
