@@ -8,7 +8,7 @@ Peers: the hook (exec'd as a runtime does: state on stdin, bundle config.json); 
 doing the same with `ip` (one process per step and per address); floor-move (only the
 RTM_NEWLINK move: the kernel's own cost); floor-full (the whole algorithm in minimal C on
 libmnl); Debian's CNI host-device plugin when installed. Wall time is dominated by the
-kernel's rcu_barrier in the move (KERNEL-FACTS K10) and is noisy; CPU time (user+sys of the
+kernel's rcu_barrier in the move (docs/kernel-facts.md K10) and is noisy; CPU time (user+sys of the
 whole process tree, from wait4) is what a hook controls. Every run is verified: the device
 is up in the container with every address (`delivered`).
 

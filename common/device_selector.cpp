@@ -63,7 +63,7 @@ void parse_vf(std::string_view text, std::string_view value, DeviceSelector& sel
     std::string_view num = value.substr(slash + 1);
     auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), sel.vf);
     if (num.empty() || ec != std::errc() || end != num.data() + num.size()) bad(text, expected);
-    // The PF may be named by an altname: up to 127 bytes (KERNEL-FACTS K15).
+    // The PF may be named by an altname: up to 127 bytes (docs/kernel-facts.md K15).
     std::string_view pf = sel.pf;
     auto why = pf.size() > kMaxIfnameBytes ? std::nullopt : ifname_problem(pf);
     if (pf.size() > kMaxAltnameBytes)

@@ -1,7 +1,7 @@
 #pragma once
 // Devices named by what they are rather than by their (unstable) kernel name, in the
 // annotation and the wrapper's env: `pci:0000:3b:02.1`, `mac:02:42:ac:11:00:02`,
-// `vf:ens5f0/3`. Kernel names cannot contain ':' (KERNEL-FACTS K5), so any word with one is
+// `vf:ens5f0/3`. Kernel names cannot contain ':' (docs/kernel-facts.md K5), so any word with one is
 // a selector. Resolution to a link is netdev/selector.hpp's.
 #include <cstdint>
 #include <string>

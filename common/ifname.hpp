@@ -1,6 +1,6 @@
 #pragma once
 // Interface names as the kernel accepts them (net/core/dev.c: dev_valid_name and
-// __dev_alloc_name), checked before anything changes (KERNEL-FACTS K2, K5, K15).
+// __dev_alloc_name), checked before anything changes (docs/kernel-facts.md K2, K5, K15).
 #include <optional>
 #include <string>
 #include <string_view>

@@ -1,6 +1,6 @@
 #pragma once
 // SIGTERM, SIGINT and the run's deadline. A runtime SIGKILLs a hook that outlives its hooks.d
-// `timeout` (RUNTIMES.md); the hook must roll back before that, so each of these only sets a
+// `timeout` (docs/runtimes.md); the hook must roll back before that, so each of these only sets a
 // flag that the mover checks between steps: it then rolls back and exits.
 #include <optional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The pipeline the hook's createRuntime, `check` and `move` share (STYLE.md "Where this
+// The pipeline the hook's createRuntime, `check` and `move` share (docs/design.md "Where this
 // project is going"), one step per arrow:
 //   request -> resolve -> lock -> authorize -> plan -> act -> commit
 // request: DeviceRequestSet; resolve: netdev/resolve.hpp; lock: device_locks.hpp;
@@ -25,7 +25,7 @@ namespace netdev {
 // state.pid. Refuses a config without a private network namespace.
 Netns open_config_target(const OciConfig& cfg, const OciState& st);
 
-// Refuses a target that is the netns we run in (KERNEL-FACTS K6: such a "move" only renames).
+// Refuses a target that is the netns we run in (docs/kernel-facts.md K6: such a "move" only renames).
 void refuse_own_netns(const Netns& self, const Netns& target);
 
 // Request: what was asked, by whom.

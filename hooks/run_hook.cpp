@@ -20,7 +20,7 @@
 namespace netdev {
 
 // runc says "creating" at createRuntime, crun "created", youki >= 0.6 "creating" and youki
-// <= 0.5.7 "created", each with the init's host pid (RUNTIMES.md). In createContainer the hook
+// <= 0.5.7 "created", each with the init's host pid (docs/runtimes.md). In createContainer the hook
 // runs in the container's pid namespace, where state.pid is 1 (runc) or 0 (crun), or absent
 // (youki). Poststop is "stopped", youki's with a stale pid.
 Stage stage_from_state(const OciState& st) {

@@ -30,7 +30,7 @@ AddressRecord parse_address(const nlmsghdr& nlh);
 // The runtime-spec's selection ("Network Devices"): IFA_F_PERMANENT and RT_SCOPE_UNIVERSE.
 bool is_carried(const AddressRecord& addr);
 
-// `ip address show dev X`, kernel-filtered by ifindex (strict dump, KERNEL-FACTS K11), retried
+// `ip address show dev X`, kernel-filtered by ifindex (strict dump, docs/kernel-facts.md K11), retried
 // when a concurrent change interrupts the dump.
 std::vector<AddressRecord> dump_addresses(NetlinkSocket& sock, int index,
                                           const std::string& device);
@@ -40,7 +40,7 @@ std::string relabel(const std::string& label, const std::string& old_name,
                     const std::string& new_name);
 
 // `ip address replace ...` for each address on link `index` now named `name`, all requests in
-// one datagram, then every ack read (KERNEL-FACTS K10: batched restore).
+// one datagram, then every ack read (docs/kernel-facts.md K10: batched restore).
 void restore_addresses(NetlinkSocket& sock, int index, const std::string& old_name,
                        const std::string& name, const std::vector<AddressRecord>& addrs);
 

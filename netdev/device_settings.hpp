@@ -1,6 +1,6 @@
 #pragma once
 // Per-device IPv4/IPv6 settings (/proc/sys/net/{ipv4,ipv6}/conf/DEV/*): a device that changes
-// netns gets the target's defaults (KERNEL-FACTS K13, e.g. arp_ignore 1 becomes 0), so the
+// netns gets the target's defaults (docs/kernel-facts.md K13, e.g. arp_ignore 1 becomes 0), so the
 // ones an administrator changed travel with it explicitly.
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Guardrails as data (STYLE.md, dranet): before any request is considered, the host's links
+// Guardrails as data (docs/design.md, dranet): before any request is considered, the host's links
 // that must never be handed out are marked once per run, each with the rule that guards it.
 // The admin's policy is a separate layer (common/policy.hpp) that may lift some of them for
 // named devices; loopback and netns-local devices cannot be lifted (the kernel refuses).

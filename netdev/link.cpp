@@ -170,7 +170,7 @@ std::optional<LinkInfo> find_link_by_name(NetlinkSocket& sock, const std::string
     MessageBuilder msg(RTM_GETLINK, 0);
     put_ifinfo(msg, 0);
     // IFLA_IFNAME is at most 15 bytes (ERANGE beyond); a longer name can only be an altname,
-    // up to 127 bytes, and is asked for as one (KERNEL-FACTS K15).
+    // up to 127 bytes, and is asked for as one (docs/kernel-facts.md K15).
     msg.put_string(name.size() > kMaxIfnameBytes ? IFLA_ALT_IFNAME : IFLA_IFNAME, name);
     return get_link(sock, msg, "look up link " + name);
 }

@@ -40,7 +40,7 @@ std::string mac_text(const std::vector<std::uint8_t>& mac);
 // Decodes an RTM_NEWLINK message; throws HookError (EBADMSG) when it is malformed.
 LinkInfo parse_link(const nlmsghdr& nlh);
 
-// `ip link show dev NAME`; also matches altnames (KERNEL-FACTS K7), those over 15 bytes by
+// `ip link show dev NAME`; also matches altnames (docs/kernel-facts.md K7), those over 15 bytes by
 // IFLA_ALT_IFNAME (K15). nullopt on ENODEV.
 std::optional<LinkInfo> find_link_by_name(NetlinkSocket& sock, const std::string& name);
 // `ip link show` of one ifindex. nullopt on ENODEV.
@@ -59,7 +59,7 @@ void set_link_mac(NetlinkSocket& sock, const LinkInfo& link, const std::vector<s
 // `ip link set dev X master M` (`nomaster` for 0).
 void set_link_master(NetlinkSocket& sock, const LinkInfo& link, int master);
 // `ip link set dev X netns FD name NEW`: ONE RTM_NEWLINK with IFLA_NET_NS_FD + IFLA_IFNAME.
-// Not atomic (KERNEL-FACTS K2): on failure the device may already be in the target.
+// Not atomic (docs/kernel-facts.md K2): on failure the device may already be in the target.
 void move_link(NetlinkSocket& sock, const LinkInfo& link, int netns_fd, const std::string& label,
                const std::string& new_name);
 

@@ -54,7 +54,7 @@ class NetlinkSocket {
     static NetlinkSocket open_in(const Netns& netns);
 
     // Sends the requests of `batch` in as few datagrams as the socket's send buffer allows
-    // (KERNEL-FACTS K15) and reads until each is answered (ack, error, or NLMSG_DONE for
+    // (docs/kernel-facts.md K15) and reads until each is answered (ack, error, or NLMSG_DONE for
     // dumps). Replies that are data go to `on_reply`. After all answers are in, throws
     // HookError for the first kernel error:
     //   "<what> in <netns>: [<request name>: ]<strerror> (kernel: <extack>)", with sys_errno

@@ -1,7 +1,7 @@
 #pragma once
 // The byte-level seam under NetlinkSocket: the real one is a libmnl socket, tests plug in a
 // fake that answers with scripted kernel replies, so encoding, sequence checks and error
-// decoding run unchanged under test (STYLE.md, youki's seam done at the wire).
+// decoding run unchanged under test (docs/design.md, youki's seam done at the wire).
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -39,7 +39,7 @@ class NetlinkTransport {
     virtual std::size_t receive(std::span<std::byte> buffer) = 0;
     virtual std::uint32_t port_id() const = 0;
     // The largest datagram the kernel takes from this socket: a larger one is refused whole
-    // with EMSGSIZE (KERNEL-FACTS K15), so batches are split to fit.
+    // with EMSGSIZE (docs/kernel-facts.md K15), so batches are split to fit.
     virtual std::size_t max_datagram_bytes() const {
         return std::numeric_limits<std::size_t>::max();
     }

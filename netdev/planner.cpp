@@ -23,7 +23,7 @@ void check_name_free(const DeviceMove& move, LinkLookup& container) {
             refuse(host, "name " + wanted + " already exists in " + container.netns_label() +
                              " (ifindex " + std::to_string(clash->index) + ")");
     }
-    // Altnames move with the device and must be unique there too (KERNEL-FACTS K7).
+    // Altnames move with the device and must be unique there too (docs/kernel-facts.md K7).
     for (const std::string& alt : move.host_link.altnames)
         if (container.find(alt))
             refuse(host, "its altname " + alt + " already exists in " + container.netns_label());

@@ -1,7 +1,7 @@
 #pragma once
 // Routes through a device over rtnetlink: snapshot them with their attributes, check they can
 // exist in the target netns, replay them on the device there. A move deletes them
-// (KERNEL-FACTS K13), so they are carried like addresses.
+// (docs/kernel-facts.md K13), so they are carried like addresses.
 #include <cstdint>
 #include <string>
 #include <vector>

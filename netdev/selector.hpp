@@ -10,7 +10,7 @@ namespace netdev {
 // Production sysfs; tests pass a fixture tree (these machines have no SR-IOV NIC).
 inline constexpr const char* kSysfsRoot = "/sys";
 
-// `requested` is a kernel name or altname (KERNEL-FACTS K7), or a selector
+// `requested` is a kernel name or altname (docs/kernel-facts.md K7), or a selector
 // (common/device_selector.hpp): pci: and vf: read sysfs under `sysfs_root`
 // (bus/pci/devices/ADDR/net/*, class/net/PF/device/virtfnN/net/*), mac: matches the current
 // or permanent MAC of the host's links. Throws HookError naming `requested`: invalid_input

@@ -25,7 +25,7 @@ if [ -z "${NETDEV_E2E_INSIDE:-}" ]; then
   NETDEV_E2E_INSIDE=1 exec unshare --net --mount --propagation private -- bash "$0" "$@"
 fi
 
-# crun refuses this machine's hybrid cgroup layout (RUNTIMES.md); in our mount ns only.
+# crun refuses this machine's hybrid cgroup layout (docs/runtimes.md); in our mount ns only.
 umount /sys/fs/cgroup/unified 2>/dev/null || true
 # A private /run: the hook's records (/run/oci-netdev-hook), podman's netns files and
 # anything else a runtime leaves there vanish with this mount namespace.

@@ -1,5 +1,5 @@
 // Docker's `--network none` container netns: its prestart hook has set disable_ipv6=1 for all
-// and default before our hook runs (RUNTIMES.md). The moved device gets IPv6 back, alone.
+// and default before our hook runs (docs/runtimes.md). The moved device gets IPv6 back, alone.
 #include "common/error.hpp"
 #include "common/proc_sys.hpp"
 

@@ -1,5 +1,5 @@
 // The kernel's limits met head on: batches larger than the socket's send buffer, names over
-// 15 bytes that only exist as altnames (KERNEL-FACTS K15).
+// 15 bytes that only exist as altnames (docs/kernel-facts.md K15).
 #include <linux/if_link.h>
 
 #include "tests/integration/world.hpp"
@@ -90,7 +90,7 @@ TEST_CASE("a device asked for by its 40-byte altname is moved") {
     DeviceView c0 = w.in_container("c0");
     CHECK(c0.mac == before.mac);
     CHECK(c0.addresses.size() == 3);
-    // Altnames move with the device (KERNEL-FACTS K7): it is found by it in the container.
+    // Altnames move with the device (docs/kernel-facts.md K7): it is found by it in the container.
     auto by_alt = view_device(w.container, kAltname40);
     REQUIRE(by_alt);
     CHECK(by_alt->name == "c0");
