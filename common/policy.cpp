@@ -4,6 +4,7 @@
 #include <fnmatch.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -122,12 +123,6 @@ bool glob_match(const std::string& pattern, const std::string& text) {
     return ::fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
 }
 
-bool any_glob(const std::vector<std::string>& globs, const std::string& text) {
-    for (const std::string& g : globs)
-        if (glob_match(g, text)) return true;
-    return false;
-}
-
 std::string mode_text(mode_t mode) {
     char buf[8];
     std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
@@ -228,27 +223,18 @@ bool is_trusted(const Policy& policy, RequestSource source) {
     return false;
 }
 
-bool rule_matches_device(const PolicyRule& rule, const LinkInfo& device) {
-    if (any_glob(rule.devices, device.name)) return true;
-    for (const std::string& sel : device.selectors)  // what it is: pci:, vf:, mac:
-        if (any_glob(rule.devices, sel)) return true;
-    for (const std::string& alt : device.altnames)
-        if (any_glob(rule.devices, alt)) return true;
+bool any_glob(const std::vector<std::string>& globs, const std::string& text) {
+    for (const std::string& g : globs)
+        if (glob_match(g, text)) return true;
     return false;
 }
 
-const PolicyRule* find_allow_rule(const Policy& policy, const PolicyQuery& query,
-                                  const LinkInfo& device) {
-    for (const PolicyRule& rule : policy.allow) {
-        if (!rule.sources.empty() &&
-            std::find(rule.sources.begin(), rule.sources.end(), query.source) == rule.sources.end())
-            continue;
-        if (!rule.namespaces.empty() &&
-            (query.kube_namespace.empty() || !any_glob(rule.namespaces, query.kube_namespace)))
-            continue;
-        if (rule_matches_device(rule, device)) return &rule;
-    }
-    return nullptr;
+bool rule_applies_to(const PolicyRule& rule, const PolicyQuery& query) {
+    if (!rule.sources.empty() &&
+        std::find(rule.sources.begin(), rule.sources.end(), query.source) == rule.sources.end())
+        return false;
+    return rule.namespaces.empty() ||
+           (!query.kube_namespace.empty() && any_glob(rule.namespaces, query.kube_namespace));
 }
 
 }  // namespace netdev

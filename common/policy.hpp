@@ -1,6 +1,7 @@
 #pragma once
-// The admin's policy (README "Policy", oci-netdev-hook-policy(5)): which requests may take
-// which devices. Read with Boost.JSON from a root-owned file that nobody else can write.
+// The admin's policy (oci-netdev-hook-policy(5)): which requests may take which devices, as
+// data. Read with Boost.JSON from a root-owned file that nobody else can write. Matching it
+// against the host's links is hooks/authorize.hpp's job.
 //
 //   {"allow": [{"devices": ["eth1", "ens5f0v*"]}]}
 //
@@ -11,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/guard.hpp"
 #include "common/native_mode.hpp"
 #include "common/oci_model.hpp"
-#include "netdev/guardrails.hpp"
 
 namespace netdev {
 
@@ -21,6 +22,7 @@ inline constexpr const char* kDefaultPolicyPath = "/etc/oci-netdev-hook/policy.j
 inline constexpr const char* kPolicyEnv = "OCI_NETDEV_HOOK_POLICY";
 inline constexpr std::size_t kMaxPolicyBytes = 1 << 20;
 inline constexpr std::size_t kMaxDevicesCeiling = 256;  // keeps fds and locks bounded
+inline constexpr std::size_t kDefaultMaxDevices = 16;   // the per-container limit (guardrail)
 
 struct PolicyRule {
     std::string label;                    // "allow[0]", how messages and the audit name it
@@ -54,17 +56,16 @@ Policy parse_policy(std::string_view json_text, const std::string& path);
 // by group or others is HookError(invalid_input).
 Policy load_policy(const std::string& cli_path);
 
-// Who asks, for matching rules.
+// Who asks, for matching rules (hooks/authorize.hpp matches them against links).
 struct PolicyQuery {
     RequestSource source = RequestSource::none;
     std::string kube_namespace;
 };
 
-// The first rule that matches the query and the device, or nullptr. The device is matched in
-// one place (rule_matches_device), where selectors (pci:, mac:) will plug in.
-const PolicyRule* find_allow_rule(const Policy& policy, const PolicyQuery& query,
-                                  const LinkInfo& device);
-bool rule_matches_device(const PolicyRule& rule, const LinkInfo& device);
+// True when `query` may use `rule` at all (its sources and Kubernetes namespaces).
+bool rule_applies_to(const PolicyRule& rule, const PolicyQuery& query);
+// True when one of `globs` (fnmatch) matches `text`.
+bool any_glob(const std::vector<std::string>& globs, const std::string& text);
 bool is_trusted(const Policy& policy, RequestSource source);
 
 // Empty when `pattern` is a usable glob, else what is wrong with it.

@@ -34,6 +34,22 @@ Decision refuse_by_policy(const std::string& device, const Policy& policy,
 
 }  // namespace
 
+bool rule_matches_device(const PolicyRule& rule, const LinkInfo& device) {
+    if (any_glob(rule.devices, device.name)) return true;
+    for (const std::string& sel : device.selectors)  // what it is: pci:, vf:, mac:
+        if (any_glob(rule.devices, sel)) return true;
+    for (const std::string& alt : device.altnames)
+        if (any_glob(rule.devices, alt)) return true;
+    return false;
+}
+
+const PolicyRule* find_allow_rule(const Policy& policy, const PolicyQuery& query,
+                                  const LinkInfo& device) {
+    for (const PolicyRule& rule : policy.allow)
+        if (rule_applies_to(rule, query) && rule_matches_device(rule, device)) return &rule;
+    return nullptr;
+}
+
 std::vector<Decision> authorize(const std::vector<ResolvedDevice>& devices,
                                 const GuardedSet& guards, const Policy& policy,
                                 const PolicyQuery& query) {

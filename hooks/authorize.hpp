@@ -18,6 +18,12 @@ struct Decision {
     std::vector<GuardReason> lifted;  // guardrails the policy lifted for it (audited)
 };
 
+// The first rule of `policy` that `query` may use and that matches `device` (by name,
+// altname, or what it is: a pci:, vf: or mac: selector), or nullptr.
+const PolicyRule* find_allow_rule(const Policy& policy, const PolicyQuery& query,
+                                  const LinkInfo& device);
+bool rule_matches_device(const PolicyRule& rule, const LinkInfo& device);
+
 // One decision per device found on the host, in request order.
 std::vector<Decision> authorize(const std::vector<ResolvedDevice>& devices,
                                 const GuardedSet& guards, const Policy& policy,

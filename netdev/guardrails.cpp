@@ -10,12 +10,6 @@
 namespace netdev {
 namespace {
 
-constexpr std::pair<Guard, std::string_view> kNames[] = {
-    {Guard::loopback, "loopback"}, {Guard::netns_local, "netns-local"},
-    {Guard::uplink, "uplink"},     {Guard::uplink_stack, "uplink-stack"},
-    {Guard::port, "port"},         {Guard::lower, "lower"},
-};
-
 // IFLA_LINK of a veth (and its kin) names its peer, not a device it is built on.
 bool is_stacked_on_link(const LinkInfo& l) {
     return l.link > 0 && l.link != l.index && !l.link_elsewhere && l.kind != "veth" &&
@@ -52,22 +46,6 @@ std::set<int> reach(const std::multimap<int, int>& edges, int from) {
 }
 
 }  // namespace
-
-const char* guard_name(Guard guard) {
-    for (const auto& [g, name] : kNames)
-        if (g == guard) return name.data();
-    return "?";
-}
-
-std::optional<Guard> guard_from_name(std::string_view name) {
-    for (const auto& [g, n] : kNames)
-        if (n == name) return g;
-    return std::nullopt;
-}
-
-bool guard_can_be_lifted(Guard guard) {
-    return guard != Guard::loopback && guard != Guard::netns_local;
-}
 
 GuardedSet::GuardedSet(const std::vector<LinkInfo>& links, const std::set<int>& uplinks) {
     std::map<int, std::string> names;

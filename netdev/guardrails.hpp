@@ -11,24 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/guard.hpp"
 #include "netdev/link.hpp"
 
 namespace netdev {
-
-enum class Guard {
-    loopback,      // IFF_LOOPBACK
-    netns_local,   // IFLA_NETNS_IMMUTABLE (K12), or a bridge on kernels without it
-    uplink,        // carries a default route (IPv4 or IPv6, any table)
-    uplink_stack,  // an uplink is built on it or it is built on an uplink
-    port,          // a port of a bridge, bond or team (IFLA_MASTER, K14)
-    lower,         // the lower device of another host link (macvlan, ipvlan, vlan: K14)
-};
-
-// "loopback", "netns-local", "uplink", "uplink-stack", "port", "lower": the names policy
-// files and messages use.
-const char* guard_name(Guard guard);
-std::optional<Guard> guard_from_name(std::string_view name);
-bool guard_can_be_lifted(Guard guard);
 
 struct GuardReason {
     Guard guard;
@@ -51,7 +37,6 @@ class GuardedSet {
 GuardedSet host_guarded_set(NetlinkSocket& host);
 
 // The per-container limit, checked before any lock or fd is taken: exit 3.
-inline constexpr std::size_t kDefaultMaxDevices = 16;
 void check_device_limit(std::size_t requested, std::size_t limit, const std::string& source);
 
 }  // namespace netdev

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
-#include "common/policy.hpp"
+#include "hooks/authorize.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace netdev;
@@ -21,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const char* name : {"eth1", "ens5f0v3", "lo", "[a]*?"}) {
         link.name = name;
         link.altnames = {std::string(name) + "-alt"};
-        for (RequestSource s : {RequestSource::annotation, RequestSource::env,
-                                RequestSource::config})
+        for (RequestSource s :
+             {RequestSource::annotation, RequestSource::env, RequestSource::config})
             for (const char* ns : {"", "team-a", "kube-system"})
                 if (find_allow_rule(policy, {s, ns}, link)) is_trusted(policy, s);
     }

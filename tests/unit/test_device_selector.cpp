@@ -4,7 +4,7 @@
 
 #include "common/device_selector.hpp"
 #include "common/error.hpp"
-#include "common/policy.hpp"
+#include "hooks/authorize.hpp"
 #include "netdev/link.hpp"
 
 using namespace netdev;

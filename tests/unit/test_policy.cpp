@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
 #include "common/error.hpp"
-#include "common/policy.hpp"
 #include "common/read_file.hpp"
+#include "hooks/authorize.hpp"
 
 using namespace netdev;
 
