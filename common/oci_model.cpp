@@ -1,4 +1,5 @@
 #include "common/oci_model.hpp"
+#include "common/request_source.hpp"
 
 #include <boost/json.hpp>
 #include <initializer_list>
@@ -169,39 +170,52 @@ OciState parse_state(std::string_view json_text) {
     return st;
 }
 
+RequestOrigin find_request(const json::object& root, const Annotations& state_annotations) {
+    RequestOrigin o;
+    if (const json::value* lv = root.if_contains("linux"); lv && !lv->is_null())
+        if (const json::value* nd = as_object(*lv, "linux").if_contains("netDevices");
+            nd && !nd->is_null()) {
+            o.source = RequestSource::config;
+            o.field = "linux.netDevices";
+            o.map = &as_object(*nd, o.field);
+            return o;
+        }
+    const std::string key(kDevicesAnnotation);
+    if (const json::value* av = root.if_contains("annotations"); av && !av->is_null())
+        if (const json::value* v = as_object(*av, "annotations").if_contains(key)) {
+            o.field = "annotations[\"" + key + "\"]";
+            if (!v->is_string()) wrong_type(o.field, "a string", *v);
+            o.source = RequestSource::annotation;
+            o.text = std::string(v->get_string());
+            return o;
+        }
+    if (auto st = state_annotations.find(key); st != state_annotations.end()) {
+        o.source = RequestSource::annotation;
+        o.field = "state.annotations[\"" + key + "\"]";
+        o.text = st->second;
+    } else if (auto env = process_env(root, kDevicesEnv)) {
+        o.source = RequestSource::env;
+        o.field = "process.env[\"" + std::string(kDevicesEnv) + "\"]";
+        o.text = *env;
+    }
+    return o;
+}
+
 OciConfig parse_config(std::string_view json_text, const Annotations& state_annotations) {
     json::value v = parse_json(json_text, "config.json");
     const json::object& root = as_object(v, "config.json");
     OciConfig cfg;
     cfg.annotations = parse_annotations(root, "");
-    if (const json::value* lv = root.if_contains("linux"); lv && !lv->is_null()) {
-        const json::object& linux_obj = as_object(*lv, "linux");
-        cfg.netns = parse_network_namespace(linux_obj);
-        if (const json::value* nd = linux_obj.if_contains("netDevices"); nd && !nd->is_null()) {
-            refuse_duplicate_keys(json_text, {"linux", "netDevices"}, "linux.netDevices");
-            cfg.devices = parse_net_devices(as_object(*nd, "linux.netDevices"), "linux.netDevices");
-            cfg.devices_source = "linux.netDevices";
-        }
-    }
-    if (!cfg.devices_source.empty()) {
-        cfg.source = RequestSource::config;
-        return cfg;
-    }
-    // Precedence (README "Where the device list comes from"): linux.netDevices, the config's
-    // annotation, the state's annotation, then the runtime wrapper's env entry.
-    const std::string key(kDevicesAnnotation);
-    if (auto it = cfg.annotations.find(key); it != cfg.annotations.end()) {
-        cfg.source = RequestSource::annotation;
-        cfg.devices_source = "annotations[\"" + key + "\"]";
-        cfg.devices = devices_from_annotation(it->second, cfg.devices_source);
-    } else if (auto st = state_annotations.find(key); st != state_annotations.end()) {
-        cfg.source = RequestSource::annotation;
-        cfg.devices_source = "state.annotations[\"" + key + "\"]";
-        cfg.devices = devices_from_annotation(st->second, cfg.devices_source);
-    } else if (auto env = process_env(root, kDevicesEnv)) {
-        cfg.source = RequestSource::env;
-        cfg.devices_source = "process.env[\"" + std::string(kDevicesEnv) + "\"]";
-        cfg.devices = devices_from_annotation(*env, cfg.devices_source);
+    if (const json::value* lv = root.if_contains("linux"); lv && !lv->is_null())
+        cfg.netns = parse_network_namespace(as_object(*lv, "linux"));
+    RequestOrigin origin = find_request(root, state_annotations);
+    cfg.source = origin.source;
+    cfg.devices_source = origin.field;
+    if (origin.map) {
+        refuse_duplicate_keys(json_text, {"linux", "netDevices"}, origin.field);
+        cfg.devices = parse_net_devices(*origin.map, origin.field);
+    } else if (origin.source != RequestSource::none) {
+        cfg.devices = devices_from_annotation(origin.text, origin.field);
     }
     return cfg;
 }

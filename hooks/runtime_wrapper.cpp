@@ -1,5 +1,7 @@
 #include "hooks/runtime_wrapper.hpp"
 
+#include "common/request_source.hpp"
+
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
@@ -38,11 +40,6 @@ constexpr std::array<std::string_view, 7> kGlobalValueOptions = {
 constexpr std::array<std::string_view, 7> kCreateValueOptions = {
     "bundle", "b", "console-socket", "pid-file", "preserve-fds", "config", "f"};
 
-const json::object* object_member(const json::object& obj, std::string_view key) {
-    const json::value* v = obj.if_contains(key);
-    return v && v->is_object() ? &v->get_object() : nullptr;
-}
-
 // containerd's CRI passes pod annotations (pod_annotations) to the pod sandbox AND to every
 // container of the pod, which joins the sandbox's netns: the sandbox moves the devices, the
 // others must not try again.
@@ -51,22 +48,17 @@ bool joins_pod_sandbox(const json::object& annotations) {
     return type && type->is_string() && type->get_string() == "container";
 }
 
+// The hook's own precedence (common/request_source.hpp). A config the hook would refuse as
+// malformed goes to the runtime untouched: its own error is the one to show.
 bool asks_for_devices(const json::object& config) {
-    if (const json::object* linux_obj = object_member(config, "linux"))
-        if (const json::object* devs = object_member(*linux_obj, "netDevices");
-            devs && !devs->empty())
-            return true;
-    if (const json::object* ann = object_member(config, "annotations"))
-        if (const json::value* v = ann->if_contains(kDevicesAnnotation);
-            v && v->is_string() && !joins_pod_sandbox(*ann))
-            return true;
-    const json::object* process = object_member(config, "process");
-    const json::value* env = process ? process->if_contains("env") : nullptr;
-    if (!env || !env->is_array()) return false;
-    std::string prefix = std::string(kDevicesEnv) + "=";
-    return std::any_of(env->get_array().begin(), env->get_array().end(), [&](const json::value& e) {
-        return e.is_string() && std::string_view(e.get_string()).starts_with(prefix);
-    });
+    try {
+        RequestOrigin origin = find_request(config, {});
+        if (origin.source == RequestSource::annotation)
+            return !joins_pod_sandbox(config.at("annotations").get_object());
+        return origin.source != RequestSource::none && (!origin.map || !origin.map->empty());
+    } catch (const HookError&) {
+        return false;
+    }
 }
 
 // An entry of ours is one with the hook's path: the admin may have added it with other args.
