@@ -296,13 +296,8 @@ case_pod_killed() {
 # The same, the shim SIGKILLed during RunPodSandbox: as soon as createRuntime has written its
 # record (named after the sandbox id). Whether RunPodSandbox then fails or not, kubelet stops
 # and removes what it got, and recover leaves nothing behind.
-shim_of() { # shim_of ID: pid of the shim serving pod ID
-  local p
-  for p in /proc/[0-9]*; do
-    # One shim per pod: containerd-shim-runc-v2 -namespace k8s.io -id SANDBOX -address SOCK
-    { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -q -- "-id $1 -address $sock " && echo "${p#/proc/}"
-  done
-}
+# One shim per pod: containerd-shim-runc-v2 -namespace k8s.io -id SANDBOX -address SOCK
+shim_of() { pgrep -f -- "-id $1 -address $sock\$"; }
 case_pod_killed_during() {
   local o=$work/out/killed-during before runp_pid record id shim until
   before=$(host_view v0)
@@ -322,6 +317,7 @@ case_pod_killed_during() {
   shim=$(shim_of "$id")
   [ -n "$shim" ] || { fail "no shim found for the sandbox"; wait "$runp_pid"; return; }
   kill -9 "$shim"
+  [ -s "$o/runp" ] && echo "    (RunPodSandbox had returned when the shim was killed)"
   wait "$runp_pid" && echo "RunPodSandbox succeeded" >> "$o/err"
   cri stopp "$id" 2>> "$o/err"; cri rmp "$id" 2>> "$o/err"
   "$hook" recover > "$o/recover" 2>&1 || fail "recover exited $?: $(cat "$o/recover")"
