@@ -5,7 +5,9 @@
 # the end-to-end tests; python3-yaml to check the Kubernetes manifests parse; clang and its
 # libFuzzer runtime for the clang build and the fuzzing run; scdoc for the man pages, lintian
 # to check the .deb; containerd and docker.io for the engine tests (their daemons run only
-# inside the tests' private namespaces: installing them must start nothing).
+# inside the tests' private namespaces: installing them must start nothing); the CNI plugins
+# (bridge, host-local) and Python's gRPC with its protoc for the CRI test's pod network and
+# its stand-in kubelet.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps.sh: run as root: it installs Debian packages with apt-get" >&2
@@ -28,4 +30,5 @@ apt-get install -y -qq --no-install-recommends \
   iproute2 util-linux \
   runc crun busybox-static jq podman python3 python3-yaml dpkg-dev file \
   containerd docker.io \
+  containernetworking-plugins python3-grpcio python3-grpc-tools python3-protobuf \
   clang libclang-rt-14-dev scdoc lintian man-db bzip2 >/dev/null
