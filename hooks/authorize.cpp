@@ -20,7 +20,7 @@ Decision refuse_guarded(const std::string& device, const GuardReason& g, const P
     if (guard_can_be_lifted(g.guard))
         text += "; to give it anyway, name it in a rule of " + where(policy) +
                 " with \"lift\": [\"" + name + "\"]";
-    return {device, false, "guardrail " + name, text, {}};
+    return {device, "", false, "guardrail " + name, text, {}};
 }
 
 Decision refuse_by_policy(const std::string& device, const Policy& policy,
@@ -29,7 +29,7 @@ Decision refuse_by_policy(const std::string& device, const Policy& policy,
                        source_name(query.source) +
                        " requests to take it; to allow it, add {\"allow\": [{\"devices\": [\"" +
                        device + "\"]}]} (oci-netdev-hook-policy(5))";
-    return {device, false, "policy", text, {}};
+    return {device, "", false, "policy", text, {}};
 }
 
 }  // namespace
@@ -71,12 +71,13 @@ std::vector<Decision> authorize(const std::vector<ResolvedDevice>& devices,
         if (!refused && !rule && !is_trusted(policy, query.source))
             refused = refuse_by_policy(link.name, policy, query);
         if (refused) {
+            refused->identity = identity_key(link);
             out.push_back(std::move(*refused));
             continue;
         }
         std::string why = rule ? "policy " + rule->label
                                : std::string("trusted source ") + source_name(query.source);
-        out.push_back({link.name, true, why, "", std::move(lifted)});
+        out.push_back({link.name, identity_key(link), true, why, "", std::move(lifted)});
     }
     return out;
 }

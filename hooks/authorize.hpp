@@ -11,7 +11,8 @@
 namespace netdev {
 
 struct Decision {
-    std::string device;  // the host name as resolved
+    std::string device;    // the host name as resolved, for messages
+    std::string identity;  // what every later step keys on (resolve.hpp identity_key)
     bool allowed = false;
     std::string rule;     // "guardrail uplink", "policy allow[0]", "trusted source config"
     std::string message;  // for a refusal: the one line main() prints

@@ -50,7 +50,7 @@ void check_hand_over(std::ostream& out, const PipelineRun& run, const std::strin
                "be checked\n";
         return;
     }
-    PipelineResult r = hand_over_to_runtime(run, runtime);
+    PipelineResult r = run_pipeline(run);
     print_decisions(out, r.decisions);
     if (r.refusal) throw *r.refusal;
     out << "hand-over:\n";
@@ -84,8 +84,7 @@ void check_to(const CliOptions& options, std::ostream& out) {
         out << "  " << r.host_name << " -> " << r.container_name << "\n";
     Policy policy = load_policy(options.policy_path);
     out << "policy " << policy.path << (policy.present ? "" : " (absent: no rules)") << "\n";
-    DeviceRequestSet request = request_from_config(cfg, st);
-    validate_request(request, policy);
+    DeviceRequestSet request = request_for_container(cfg, st, policy);
 
     std::optional<Netns> target;
     if (!cfg.netns.private_netns || !cfg.netns.path.empty() || st.pid)
@@ -93,12 +92,15 @@ void check_to(const CliOptions& options, std::ostream& out) {
     else
         out << "note: no netns path in the config and no --state: container name checks "
                "skipped\n";
-    PipelineRun run{request, policy, target ? &*target : nullptr, nullptr,
-                    "",      "",     options.sysfs_root,          "",
-                    false};
     // `check` runs from a shell: the runtime is the one --runtime names, if any.
     std::optional<std::string> runtime =
         runtime_mover(cfg, {options.native, options.runtime_path, false}, policy, nullptr);
+    PipelineRun run{.mode = PipelineMode::dry_run,
+                    .request = request,
+                    .policy = policy,
+                    .target = target ? &*target : nullptr,
+                    .moved_by = runtime.value_or(""),
+                    .sysfs_root = options.sysfs_root};
     if (runtime) return check_hand_over(out, run, *runtime);
     out << "moved by: the hook"
         << (cfg.source == RequestSource::config && options.runtime_path.empty()

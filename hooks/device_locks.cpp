@@ -19,13 +19,17 @@ std::set<std::string> keys_of(const std::vector<ResolvedDevice>& devices) {
 
 }  // namespace
 
+std::string device_lock_name(const std::string& key) {
+    return "dev-" + key + ".lock";
+}
+
 LockedDevices lock_devices(const StateDir& dir, const std::vector<NetDeviceRequest>& requests,
                            LinkLookup& host, LinkLookup& container) {
     std::set<std::string> keys = keys_of(resolve_all(requests, host, container));
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
         LockedDevices held;
         for (const std::string& key : keys)  // std::set: sorted
-            held.locks.push_back(dir.lock_transient("dev-" + key + ".lock"));
+            held.locks.push_back(dir.lock_transient(device_lock_name(key)));
         held.devices = resolve_all(requests, host, container);
         std::set<std::string> now = keys_of(held.devices);
         // Fewer is fine (moved meanwhile: the planner sees it gone); new ones need locks.

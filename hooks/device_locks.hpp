@@ -9,6 +9,10 @@
 
 namespace netdev {
 
+// The lock file of the device with identity `key` (resolve.hpp identity_key): the one name
+// every step that changes a device (the move, a give-back) takes its lock under.
+std::string device_lock_name(const std::string& key);
+
 struct LockedDevices {
     std::vector<TransientLock> locks;
     std::vector<ResolvedDevice> devices;  // resolved again once the locks are held

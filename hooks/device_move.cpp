@@ -1,9 +1,6 @@
 #include "hooks/device_move.hpp"
 
-#include <algorithm>
-
 #include "common/audit.hpp"
-#include "common/device_selector.hpp"
 #include "common/error.hpp"
 #include "common/ifname.hpp"
 #include "common/logging.hpp"
@@ -27,20 +24,46 @@ class UnknownNetns final : public LinkLookup {
     std::string label_ = "the container netns (unknown)";
 };
 
+// The two netns the pipeline looks into, each with one socket opened once.
+class Ends {
+  public:
+    // The host's directory resolves selectors, reading sysfs under `sysfs_root`.
+    explicit Ends(const PipelineRun& run)
+        : host_sock(run.open_socket(self)), host_dir(host_sock, run.sysfs_root) {
+        if (!run.target) return;
+        refuse_own_netns(self, *run.target);
+        target_sock.emplace(run.open_socket(*run.target));
+        target_dir.emplace(*target_sock);
+    }
+    LinkLookup& container() { return target_dir ? static_cast<LinkLookup&>(*target_dir) : unknown; }
+    NetnsEnd host() { return {self, host_sock}; }
+
+    Netns self = Netns::current();
+    NetlinkSocket host_sock;
+    RtnlDirectory host_dir;
+    std::optional<NetlinkSocket> target_sock;
+
+  private:
+    std::optional<RtnlDirectory> target_dir;
+    UnknownNetns unknown;
+};
+
 // The write-ahead record of this run, after settling what an earlier run for the same
-// container left (give_back.hpp); with run.pin, begin() pins the target netns.
-// `moved_by`: the runtime that moves the devices itself (hand_over_to_runtime).
-std::optional<Journal> open_journal(const PipelineRun& run, const std::string& moved_by = {}) {
-    if (run.record_id.empty()) return std::nullopt;
+// container left (give_back.hpp); with record.pin, begin() pins the target netns. `move`
+// has no container: its record is named after the target netns, so `status` and `recover`
+// see it too.
+Journal open_journal(const PipelineRun& run) {
+    if (!run.state_dir || !run.target)
+        throw HookError(ExitCode::invalid_input, "a run that acts needs a state dir and a target");
     ContainerRecord header;
-    header.id = run.record_id;
-    header.bundle = run.bundle;
+    header.id = run.record.id.empty() ? "move-" + std::to_string(run.target->id().ino)
+                                      : run.record.id;
+    header.bundle = run.record.bundle;
     header.netns = run.target->id();
-    header.netns_path = run.target_path;
-    header.moved_by = moved_by;
-    std::optional<Journal> j;
-    j.emplace(*run.state_dir, std::move(header), run.pin ? run.target : nullptr);
-    settle_earlier_run(*j, *run.target, *run.state_dir);
+    header.netns_path = run.record.netns_path;
+    header.moved_by = run.moved_by;
+    Journal j(*run.state_dir, std::move(header), run.record.pin ? run.target : nullptr);
+    settle_earlier_run(j, *run.target, *run.state_dir);
     return j;
 }
 
@@ -61,43 +84,20 @@ void audit_decisions(const std::vector<Decision>& decisions) {
     }
 }
 
-// The two netns the pipeline looks into, each with one socket opened once.
-class Ends {
-  public:
-    // The host's directory resolves selectors, reading sysfs under `sysfs_root`.
-    Ends(const Netns* target, const std::string& sysfs_root)
-        : host_sock(NetlinkSocket::open_in(self)), host_dir(host_sock, sysfs_root) {
-        if (!target) return;
-        refuse_own_netns(self, *target);
-        target_sock.emplace(NetlinkSocket::open_in(*target));
-        target_dir.emplace(*target_sock);
-    }
-    LinkLookup& container() { return target_dir ? static_cast<LinkLookup&>(*target_dir) : unknown; }
-
-    Netns self = Netns::current();
-    NetlinkSocket host_sock;
-    RtnlDirectory host_dir;
-    std::optional<NetlinkSocket> target_sock;
-
-  private:
-    std::optional<RtnlDirectory> target_dir;
-    UnknownNetns unknown;
-};
-
-const Decision* decision_for(const std::vector<Decision>& decisions, const std::string& device) {
+const Decision* decision_for(const std::vector<Decision>& decisions, const HostState& device) {
+    const std::string key = identity_key(device.index, device.identity);
     for (const Decision& d : decisions)
-        if (d.device == device) return &d;
+        if (d.identity == key) return &d;
     return nullptr;
 }
 
 // Act: the one call into the mover; the failure of a move is audited for every device.
-std::vector<MovedDevice> act(Journal* journal, const MovePlan& plan, NetnsEnd host,
+std::vector<MovedDevice> act(Journal& journal, const MovePlan& plan, NetnsEnd host,
                              NetnsEnd container, const std::vector<Decision>& decisions) {
-    if (plan.moves.empty()) return {};
     try {
         std::vector<MovedDevice> moved = execute_plan(plan, host, container, journal);
         for (const MovedDevice& m : moved) {
-            const Decision* d = decision_for(decisions, m.host.name);
+            const Decision* d = decision_for(decisions, m.host);
             audit(m.host.name, "moved",
                   (d ? d->rule : std::string("?")) + ", as " + m.container_name);
         }
@@ -135,7 +135,56 @@ LinkInfo check_runtime_moved(const NetDeviceRequest& r, NetlinkSocket& ctr, cons
     return *link;
 }
 
+// The hand-over step, in place of plan and act: where the runtime put each device (or will,
+// youki), recorded as what the hook sees of it, committed. Moves nothing.
+void hand_over(const PipelineRun& run, Ends& ends, const std::vector<ResolvedDevice>& devices,
+               std::optional<Journal>& journal, PipelineResult& result) {
+    const std::string& runtime = run.moved_by;
+    if (!run.target)
+        throw HookError(ExitCode::invalid_input,
+                        "the container netns is unknown: pass --state with the pid, or a netns "
+                        "path in the config");
+    std::vector<HostState> states;
+    std::vector<std::string> requested;
+    std::vector<std::optional<LinkInfo>> in_container;
+    for (const ResolvedDevice& d : devices) {
+        NETDEV_LOG_DEVICE(d.request.host_name);
+        if (d.host_link) {  // youki: it moves the device after this hook
+            states.push_back(snapshot_device(ends.host(), *d.host_link));
+            in_container.emplace_back();
+            result.handed_over.push_back("on the host: " + runtime +
+                                         " moves it after createRuntime");
+        } else {  // runc, crun: moved before this hook; what the hook sees is what it gives back
+            LinkInfo l = check_runtime_moved(d.request, *ends.target_sock, *run.target, runtime);
+            HostState h = snapshot_device({*run.target, *ends.target_sock}, l);
+            h.name = d.request.host_name;
+            h.routes.clear();    // the container's, not the host's
+            h.settings.clear();  // the container netns's defaults
+            states.push_back(std::move(h));
+            in_container.push_back(std::move(l));
+            result.handed_over.push_back("moved by " + runtime + " as " +
+                                         in_container.back()->name);
+        }
+        requested.push_back(d.request.requested);
+    }
+    if (!journal) return;  // dry run
+    journal->begin(states, requested);
+    for (std::size_t i = 0; i < states.size(); ++i) {
+        if (in_container[i])
+            journal->configured(i, in_container[i]->name, in_container[i]->index);
+        else
+            journal->touching(i);
+        audit(states[i].name, "handed over", runtime);
+    }
+    journal->commit();
+    NETDEV_LOG(info) << "linux.netDevices moved by " << runtime << ", which moves them itself";
+}
+
 }  // namespace
+
+NetlinkSocket kernel_socket(const Netns& netns) {
+    return NetlinkSocket::open_in(netns);
+}
 
 Netns open_config_target(const OciConfig& cfg, const OciState& st) {
     if (!cfg.netns.private_netns)
@@ -153,51 +202,33 @@ void refuse_own_netns(const Netns& self, const Netns& target) {
                         target.label() + " is the runtime's own network namespace");
 }
 
-DeviceRequestSet request_from_config(const OciConfig& cfg, const OciState& st) {
-    return {cfg.source, cfg.devices_source, cfg.devices,
-            kube_pod_of(cfg.annotations, st.annotations),
-            carry_l3_asked(cfg.annotations, st.annotations)};
-}
-
-void validate_request(const DeviceRequestSet& request, const Policy& policy) {
-    // Before any socket, lock or fd: 1100 names must not exhaust the hook's descriptors.
-    check_device_limit(request.devices.size(), policy.max_devices, request.source_label);
-    if (request.source == RequestSource::config)
-        for (const NetDeviceRequest& r : request.devices)
-            if (is_selector(r.host_name))
-                throw HookError(ExitCode::invalid_input,
-                                request.source_label + "[\"" + r.host_name + "\"]: host name \"" +
-                                    r.host_name +
-                                    "\" contains ':' (linux.netDevices keys are names, native "
-                                    "runtimes read them too; selectors such as pci:... go in the "
-                                    "annotation or the env)");
-    validate_requests(request.devices, request.source_label);
-}
-
 PipelineResult run_pipeline(const PipelineRun& run) {
     const DeviceRequestSet& req = run.request;
-    const bool dry_run = run.state_dir == nullptr;
-    validate_request(req, run.policy);
-    Ends ends(run.target, run.sysfs_root);
+    const bool acting = run.mode == PipelineMode::act;
+    Ends ends(run);
     LinkLookup& container = ends.container();
 
-    // Before resolving: a killed earlier run's devices are back on the host first.
-    std::optional<Journal> journal = dry_run ? std::nullopt : open_journal(run);
+    // Journal first: a killed earlier run's devices are back on the host before resolving.
+    std::optional<Journal> journal;
+    if (acting) journal.emplace(open_journal(run));
 
     // Resolve and lock (a dry run takes no locks: it must not wait for or delay a hook).
     LockedDevices locked;
-    if (dry_run)
-        locked.devices = resolve_all(req.devices, ends.host_dir, container);
-    else
+    if (acting)
         locked = lock_devices(*run.state_dir, req.devices, ends.host_dir, container);
+    else
+        locked.devices = resolve_all(req.devices, ends.host_dir, container);
 
     PipelineResult result;
     result.container_label = container.netns_label();
-    GuardedSet guards = host_guarded_set(ends.host_sock);  // once per run
-    result.decisions =
-        authorize(locked.devices, guards, run.policy, {req.source, req.pod.namespace_name});
-    if (!dry_run) audit_decisions(result.decisions);
+    result.decisions = authorize(locked.devices, host_guarded_set(ends.host_sock), run.policy,
+                                 {req.source, req.pod.namespace_name});
+    if (acting) audit_decisions(result.decisions);
     std::optional<HookError> refusal = first_refusal(result.decisions);
+    if (!refusal && !run.moved_by.empty()) {
+        hand_over(run, ends, locked.devices, journal, result);
+        return result;
+    }
     if (!refusal) {
         MovedEvidence evidence;
         if (journal)
@@ -209,77 +240,15 @@ PipelineResult run_pipeline(const PipelineRun& run) {
             result.plan.carry_l3 = req.carry_l3 && run.policy.carry_l3;
         } catch (const HookError& e) {
             refusal = e;
-            if (!dry_run) audit("-", "refused", std::string("plan: ") + e.what());
+            if (acting) audit("-", "refused", std::string("plan: ") + e.what());
         }
     }
-    if (refusal && !dry_run) throw *refusal;
+    if (refusal && acting) throw *refusal;
     result.refusal = std::move(refusal);
-    if (dry_run) return result;
-    result.moved = act(journal ? &*journal : nullptr, result.plan, {ends.self, ends.host_sock},
-                       {*run.target, *ends.target_sock}, result.decisions);
-    return result;
-}
-
-PipelineResult hand_over_to_runtime(const PipelineRun& run, const std::string& runtime) {
-    const DeviceRequestSet& req = run.request;
-    const bool dry_run = run.state_dir == nullptr;
-    validate_request(req, run.policy);
-    if (!run.target)
-        throw HookError(ExitCode::invalid_input,
-                        "the container netns is unknown: pass --state with the pid, or a netns "
-                        "path in the config");
-    Ends ends(run.target, run.sysfs_root);
-    std::optional<Journal> journal = dry_run ? std::nullopt : open_journal(run, runtime);
-    LockedDevices locked;
-    if (dry_run)
-        locked.devices = resolve_all(req.devices, ends.host_dir, ends.container());
-    else
-        locked = lock_devices(*run.state_dir, req.devices, ends.host_dir, ends.container());
-
-    PipelineResult result;
-    result.container_label = ends.container().netns_label();
-    result.decisions = authorize(locked.devices, host_guarded_set(ends.host_sock), run.policy,
-                                 {req.source, req.pod.namespace_name});
-    if (!dry_run) audit_decisions(result.decisions);
-    if (std::optional<HookError> refusal = first_refusal(result.decisions)) {
-        if (!dry_run) throw *refusal;
-        result.refusal = std::move(refusal);
-        return result;
-    }
-    std::vector<HostState> states;
-    std::vector<std::string> requested;
-    std::vector<std::optional<LinkInfo>> in_container;
-    for (const ResolvedDevice& d : locked.devices) {
-        NETDEV_LOG_DEVICE(d.request.host_name);
-        if (d.host_link) {  // youki: it moves the device after this hook
-            states.push_back(snapshot_device({ends.self, ends.host_sock}, *d.host_link));
-            in_container.emplace_back();
-            result.handed_over.push_back("on the host: " + runtime +
-                                         " moves it after createRuntime");
-        } else {  // runc, crun: moved before this hook; what the hook sees is what it gives back
-            LinkInfo l = check_runtime_moved(d.request, *ends.target_sock, *run.target, runtime);
-            HostState h = snapshot_device({*run.target, *ends.target_sock}, l);
-            h.name = d.request.host_name;
-            h.routes.clear();    // the container's, not the host's
-            h.settings.clear();  // the container netns's defaults
-            states.push_back(std::move(h));
-            in_container.push_back(std::move(l));
-            result.handed_over.push_back("moved by " + runtime + " as " +
-                                         in_container.back()->name);
-        }
-        requested.push_back(d.request.requested);
-    }
-    if (dry_run) return result;
-    journal->begin(states, requested);
-    for (std::size_t i = 0; i < states.size(); ++i) {
-        if (in_container[i])
-            journal->configured(i, in_container[i]->name, in_container[i]->index);
-        else
-            journal->touching(i);
-        audit(states[i].name, "handed over", runtime);
-    }
-    journal->commit();
-    NETDEV_LOG(info) << "linux.netDevices moved by " << runtime << ", which moves them itself";
+    if (!acting || result.plan.moves.empty()) return result;
+    if (run.before_act) run.before_act();
+    result.moved = act(*journal, result.plan, ends.host(), {*run.target, *ends.target_sock},
+                       result.decisions);
     return result;
 }
 

@@ -1,11 +1,12 @@
 #pragma once
-// The pipeline the hook's createRuntime, `check` and `move` share (docs/design.md "Where this
-// project is going"), one step per arrow:
-//   request -> resolve -> lock -> authorize -> plan -> act -> commit
-// request: DeviceRequestSet; resolve: netdev/resolve.hpp; lock: device_locks.hpp;
-// authorize: authorize.hpp (guardrails, policy); plan: netdev/planner.hpp;
-// act: netdev/mover.hpp execute_plan (called here only), journaled in the container's
-// write-ahead record (netdev/journal.hpp) from before the first change to the commit.
+// The pipeline every entry point shares (docs/design.md), one step per arrow:
+//   request -> resolve -> lock -> authorize -> plan -> journal -> act -> commit
+// request: hooks/request.hpp; resolve: netdev/resolve.hpp; lock: device_locks.hpp;
+// authorize: authorize.hpp (guardrails, policy); plan: netdev/planner.hpp; journal:
+// netdev/journal.hpp (the write-ahead record, before the first change); act: netdev/mover.hpp
+// execute_plan, or, for a runtime that moves linux.netDevices itself, the hand-over (check
+// where it put each device, record it). Give-back (give_back.hpp) undoes what a record says.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "common/policy.hpp"
 #include "common/state_dir.hpp"
 #include "hooks/authorize.hpp"
+#include "hooks/request.hpp"
 #include "netdev/mover.hpp"
 #include "netdev/selector.hpp"
 
@@ -25,32 +27,41 @@ namespace netdev {
 // state.pid. Refuses a config without a private network namespace.
 Netns open_config_target(const OciConfig& cfg, const OciState& st);
 
-// Refuses a target that is the netns we run in (docs/kernel-facts.md K6: such a "move" only renames).
+// Refuses a target that is the netns we run in (K6: such a "move" only renames).
 void refuse_own_netns(const Netns& self, const Netns& target);
 
-// Request: what was asked, by whom.
-struct DeviceRequestSet {
-    RequestSource source = RequestSource::none;
-    std::string source_label;  // the field path, for messages: linux.netDevices, ...
-    std::vector<NetDeviceRequest> devices;
-    KubePod pod;
-    bool carry_l3 = true;  // routes and per-device settings travel (kCarryAnnotation)
+// dry_run: every check, no lock, no record, no change (`check`); act: the hook, `move`.
+enum class PipelineMode { dry_run, act };
+
+// The socket each netns is talked to through: the kernel's, or in tests the fake kernel or
+// one injecting faults (tests/support).
+using SocketFactory = std::function<NetlinkSocket(const Netns&)>;
+NetlinkSocket kernel_socket(const Netns& netns);
+
+// The write-ahead record a run keeps (act mode): for container `id` with `bundle`.
+struct RecordName {
+    RecordName() = default;
+    RecordName(std::string id, std::string bundle, std::string netns_path, bool pin)
+        : id(std::move(id)), bundle(std::move(bundle)), netns_path(std::move(netns_path)), pin(pin) {}
+    std::string id;
+    std::string bundle;
+    std::string netns_path;  // the config's netns path, kept in the record
+    bool pin = false;        // keep the target netns alive until poststop (restore on)
 };
-DeviceRequestSet request_from_config(const OciConfig& cfg, const OciState& st);
-// The request's own checks: the per-container limit (before any lock or fd), then the names.
-// run_pipeline starts with it; callers may run it earlier, before opening the target.
-void validate_request(const DeviceRequestSet& request, const Policy& policy);
 
 struct PipelineRun {
+    PipelineMode mode;
     const DeviceRequestSet& request;
     const Policy& policy;
-    const Netns* target = nullptr;  // nullptr: not known (check without state): names unchecked
-    const StateDir* state_dir = nullptr;  // nullptr: dry run, no locks, nothing changed
-    std::string record_id;                // container id to record under; empty: no record
-    std::string target_path;              // the config's netns path, kept in the record
+    const Netns* target = nullptr;        // nullptr: unknown (dry run only): names unchecked
+    const StateDir* state_dir = nullptr;  // act: records and locks
+    RecordName record{};                  // act
+    // Empty: the hook moves the devices. Else the runtime that moves them itself
+    // (native_net_devices.hpp), which the hand-over names.
+    std::string moved_by{};
     std::string sysfs_root = kSysfsRoot;  // where selectors read sysfs (--sysfs-root: tests)
-    std::string bundle;                   // with record_id, names the record (record_file_name)
-    bool pin = false;                     // keep the target netns alive until poststop (restore on)
+    SocketFactory open_socket = kernel_socket;
+    std::function<void()> before_act{};  // tests: change the world between plan and act
 };
 
 struct PipelineResult {
@@ -59,22 +70,16 @@ struct PipelineResult {
     MovePlan plan;
     std::string container_label;
     std::vector<MovedDevice> moved;
-    // hand_over_to_runtime: per device, where the hook found it ("on the host: RUNTIME moves
-    // it after createRuntime", "moved by RUNTIME as NAME").
+    // The hand-over: per device, where the hook found it ("on the host: RUNTIME moves it
+    // after createRuntime", "moved by RUNTIME as NAME").
     std::vector<std::string> handed_over;
 };
 
-// Runs every step. With a state_dir: acts and returns what moved; a refusal is audited and
-// thrown. Without: stops after plan and returns decisions and plan (or the refusal).
+// Runs every step. act: acts and returns what moved (or was handed over); a refusal is
+// audited and thrown. dry_run: stops before the journal and returns decisions and plan (or
+// the refusal). The hand-over checks each device where the runtime put it (present under its
+// name, up, not the container's own uplink as CNI's interface is) and records it "moved by"
+// that runtime, so that `status` shows it and poststop or `recover` give it back.
 PipelineResult run_pipeline(const PipelineRun& run);
-
-// The same steps for a runtime that moves linux.netDevices itself (native_net_devices.hpp),
-// `runtime` naming it: request, resolve, lock and authorize as above (the guardrails and the
-// policy decide for every device still on the host: youki moves after this hook, runc and
-// crun before it), then instead of acting, each device is checked where the runtime put it
-// (present under its name, up, not the container's own uplink as CNI's interface is) and the
-// record is written marked "moved by" it, so that `status` shows it and poststop or
-// `recover` give it back when restore is asked. Moves nothing. A dry run checks and returns.
-PipelineResult hand_over_to_runtime(const PipelineRun& run, const std::string& runtime);
 
 }  // namespace netdev

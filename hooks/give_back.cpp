@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
+#include "hooks/device_locks.hpp"
 #include "netdev/mover.hpp"
 #include "netdev/resolve.hpp"
 
@@ -48,7 +49,7 @@ void give_back(const ContainerRecord& rec, const Netns* container, const char* w
         NETDEV_LOG_DEVICE(h.name);
         try {
             TransientLock lock =
-                dir.lock_transient("dev-" + identity_key(h.index, h.identity) + ".lock");
+                dir.lock_transient(device_lock_name(identity_key(h.index, h.identity)));
             if (bring_back(h, {self, host_sock}, ctr_end ? &*ctr_end : nullptr,
                            it->phase == DevicePhase::configured ? it->container_index : 0))
                 audit(h.name, "returned", why);

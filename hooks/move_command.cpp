@@ -9,24 +9,22 @@
 namespace netdev {
 
 void run_move(const CliOptions& options) {
-    std::vector<NetDeviceRequest> requests;
-    for (const std::string& word : options.devices) {
-        std::vector<NetDeviceRequest> one = parse_device_words(word);
-        if (one.size() != 1)
-            throw HookError(ExitCode::invalid_input,
-                            "device \"" + word + "\": expected HOSTDEV[=NAME]");
-        requests.push_back(std::move(one.front()));
-    }
-    DeviceRequestSet request{
-        RequestSource::command_line, "command line", std::move(requests), {}, true};
-    set_audit_context({"", "", "", source_name(request.source)});
     Policy policy = load_policy(options.policy_path);
+    DeviceRequestSet request = request_from_command_line(options.devices, policy);
+    set_audit_context({"", "", "", source_name(request.source)});
     Netns target =
         options.pid ? Netns::open_pid(*options.pid) : Netns::open_path(options.netns_path);
     StateDir dir(options.state_dir);
-    for (const MovedDevice& d :
-         run_pipeline({request, policy, &target, &dir, "", "", options.sysfs_root, "", false})
-             .moved)
+    // Recorded like a container's (named after the target netns): `status` shows it and
+    // `recover` gives it back.
+    PipelineResult r = run_pipeline({.mode = PipelineMode::act,
+                                     .request = request,
+                                     .policy = policy,
+                                     .target = &target,
+                                     .state_dir = &dir,
+                                     .record = {"", "", options.netns_path, false},
+                                     .sysfs_root = options.sysfs_root});
+    for (const MovedDevice& d : r.moved)
         std::cout << d.host.name << " -> " << d.container_name << " (" << d.host.addresses.size()
                   << " address(es))\n";
 }

@@ -2,7 +2,7 @@
 // Runtimes that move linux.netDevices themselves (runc >= 1.4, crun >= 1.22: before
 // createRuntime hooks; youki >= 0.6: after them) must not find the device gone, moved by the
 // hook first. For such a runtime the hook decides (guardrails, policy), checks and records
-// what the runtime moves (device_move.hpp hand_over_to_runtime) and moves nothing; annotation
+// what the runtime moves (device_move.hpp, the hand-over step) and moves nothing; annotation
 // and env requests stay the hook's (the runtime never sees them). docs/runtimes.md.
 #include <optional>
 #include <string>
@@ -11,7 +11,6 @@
 #include "common/oci_model.hpp"
 #include "common/policy.hpp"
 #include "common/state_dir.hpp"
-#include "netdev/netlink_socket.hpp"
 
 namespace netdev {
 
@@ -26,13 +25,5 @@ struct NativeChoice {
 // (cached in `cache`, when given; runtime_features.hpp).
 std::optional<std::string> runtime_mover(const OciConfig& cfg, const NativeChoice& choice,
                                          const Policy& policy, const StateDir* cache);
-
-// createContainer, run in the container's netns. When the record of `st` says the runtime
-// moved the devices, each one found there under its container name (from `cfg`) must carry
-// the identity recorded (permanent MAC, else current MAC): only then does it count as the
-// device asked for; one the runtime moved after createRuntime is marked configured in the
-// record. Throws HookError(failed_restored) naming the device and both MACs.
-void verify_runtime_moved(NetlinkSocket& sock, const OciState& st, const OciConfig& cfg,
-                          const StateDir& dir);
 
 }  // namespace netdev

@@ -11,11 +11,11 @@
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
 #include "common/read_file.hpp"
+#include "hooks/container_check.hpp"
 #include "hooks/device_move.hpp"
 #include "hooks/native_net_devices.hpp"
 #include "hooks/poststop.hpp"
 #include "netdev/journal.hpp"
-#include "netdev/verify.hpp"
 
 namespace netdev {
 
@@ -73,27 +73,30 @@ void run_hook(const CliOptions& options, int state_fd) {
         // createContainer runs in the container's namespaces (runtime-spec config.md).
         NetlinkSocket sock =
             NetlinkSocket::open_in(Netns::open_path("/proc/self/ns/net", "container netns"));
-        verify_devices_present(sock, cfg.devices);
-        verify_runtime_moved(sock, st, cfg, StateDir(options.state_dir));
+        check_in_container(sock, st, cfg, StateDir(options.state_dir));
         return;
     }
-    DeviceRequestSet request = request_from_config(cfg, st);
+    Policy policy = load_policy(options.policy_path);
+    DeviceRequestSet request = request_for_container(cfg, st, policy);
     set_audit_context(
         {st.id, request.pod.namespace_name, request.pod.pod_name, source_name(request.source)});
-    Policy policy = load_policy(options.policy_path);
-    validate_request(request, policy);
     validate_container_id(st.id);  // names its record file
     Netns target = open_config_target(cfg, st);
     StateDir dir(options.state_dir);
-    // With restore on, the netns is pinned so that a veth in it outlives the container.
-    bool pin = restore_on(options, st.annotations) || restore_on(options, cfg.annotations);
-    PipelineRun run{request,   policy, &target, &dir, st.id, cfg.netns.path, options.sysfs_root,
-                    st.bundle, pin};
-    if (std::optional<std::string> runtime =
-            runtime_mover(cfg, {options.native, options.runtime_path, true}, policy, &dir))
-        hand_over_to_runtime(run, *runtime);
-    else
-        run_pipeline(run);
+    std::optional<std::string> runtime =
+        runtime_mover(cfg, {options.native, options.runtime_path, true}, policy, &dir);
+    run_pipeline({.mode = PipelineMode::act,
+                  .request = request,
+                  .policy = policy,
+                  .target = &target,
+                  .state_dir = &dir,
+                  // With restore on, the netns is pinned so that a veth in it outlives the
+                  // container.
+                  .record = {st.id, st.bundle, cfg.netns.path,
+                             restore_on(options, st.annotations) ||
+                                 restore_on(options, cfg.annotations)},
+                  .moved_by = runtime.value_or(""),
+                  .sysfs_root = options.sysfs_root});
 }
 
 void run_status(const CliOptions& options, std::ostream& out) {

@@ -162,7 +162,7 @@ bool bring_back(const HostState& as_was, NetnsEnd host, const NetnsEnd* containe
 }
 
 std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, NetnsEnd container,
-                                      Journal* journal) {
+                                      Journal& journal) {
     // K1: link-down deletes IPv6 addresses, so every snapshot comes before any change; and
     // the record of them is written before the first change too.
     std::vector<HostState> before;
@@ -175,7 +175,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
     }
     if (plan.carry_l3) refuse_unrestorable_routes(before, container);
     throw_if_interrupted();
-    if (journal) journal->begin(before, requested);
+    journal.begin(before, requested);
     std::size_t touched = 0;
     std::vector<MovedDevice> done;
     try {
@@ -184,17 +184,16 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
             NETDEV_LOG_DEVICE(m.request.host_name);
             try {
                 throw_if_interrupted();
-                if (journal) journal->touching(i);
+                journal.touching(i);
                 touched = i + 1;
                 done.push_back(move_one(m, before[i], host, container, plan.carry_l3));
-                if (journal)
-                    journal->configured(i, done.back().container_name, done.back().container_index);
+                journal.configured(i, done.back().container_name, done.back().container_index);
             } catch (const HookError& e) {
                 throw e.prefixed(m.request.host_name);
             }
         }
         throw_if_interrupted();
-        if (journal) journal->commit();
+        journal.commit();
         return done;
     } catch (const std::exception& failure) {
         // Any failure, not only ours (bad_alloc too): nothing is left half-moved.
@@ -212,7 +211,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
             }
         }
         if (!lost.empty()) throw HookError(ExitCode::restore_incomplete, failure.what() + lost);
-        if (journal) journal->forget();
+        journal.forget();
         throw HookError(ExitCode::failed_restored,
                         std::string(failure.what()) + " (all devices restored on the host)",
                         hook_error ? hook_error->sys_errno() : 0);

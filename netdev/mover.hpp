@@ -30,13 +30,13 @@ struct MovedDevice {
 HostState snapshot_device(NetnsEnd host, const LinkInfo& link);
 
 // Moves every device of `plan` from `host` into `container`, with addresses and routes; a
-// route that cannot exist there is refused (HookError(refused)) first. With a journal, the record
-// is written before the first change (a failure there changes nothing: HookError(refused)) and each
-// step is recorded as it completes. On failure, returns all devices and throws:
+// route that cannot exist there is refused (HookError(refused)) first. The journal's record is
+// written before the first change (a failure there changes nothing: HookError(refused)) and
+// each step is recorded as it completes. On failure, returns all devices and throws:
 // HookError(failed_restored) when all are back as they were, else HookError(restore_incomplete)
 // naming what could not be put back (the record is then kept for poststop and `recover`).
 std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, NetnsEnd container,
-                                      Journal* journal = nullptr);
+                                      Journal& journal);
 
 // Puts a device back on the host as it was, from wherever it is now: on the host (by
 // ifindex, else by identity MAC under whatever name the kernel gave it), or in `container`

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The whole suite, from a fresh Debian 12 machine, as root: dependencies; a Release build with
-# GCC and all its tests; a Release build with clang and its unit tests; the fully static build
-# (the Kubernetes installer's binary) with its integration tests and the empty-chroot test; an
-# ASan+UBSan build and its tests; then 60 s of fuzzing (FUZZ_SECONDS). Warnings are errors in
-# every build here. Integration and end-to-end tests need root (they build private network
-# namespaces; nothing in the root netns is touched).
+# The whole suite, from a fresh Debian 12 machine, as root: dependencies, then three trees,
+# each test once per tree: a Release build with GCC and every test; a clang build with
+# ASan+UBSan (and libFuzzer's instrumentation) running the unit and integration tests and then
+# the fuzzers (FUZZ_SECONDS, 60); the fully static build (the Kubernetes installer's binary)
+# with its integration tests and the empty-chroot test, when libmnl's source is at hand.
+# Warnings are errors in every build here. Integration and end-to-end tests need root (they
+# build private network namespaces; nothing in the root netns is touched).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -16,10 +17,6 @@ echo "== build and test (Release, GCC)"
 bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release "$werror"
 (cd build && ctest --output-on-failure)
 grep -hE "^(fault injection|kill test):" build/Testing/Temporary/LastTest.log || true
-
-echo "== build and unit tests (Release, clang)"
-CC=clang CXX=clang++ bash scripts/build.sh build-clang -DCMAKE_BUILD_TYPE=Release "$werror"
-(cd build-clang && ctest --output-on-failure -R '^unit$')
 
 echo "== fully static build: integration tests, and alone in an empty chroot"
 # It needs libmnl's source (scripts/libmnl-static.sh), which no Debian package here carries.
@@ -34,11 +31,10 @@ else
   (cd build-static && ctest --output-on-failure -R '^(unit|integration|static_chroot)$')
 fi
 
-echo "== build and test (ASan + UBSan)"
-bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DNETDEV_SANITIZE=ON "$werror"
+echo "== build and test (clang, ASan + UBSan): unit and integration tests, then the fuzzers"
+CC=clang CXX=clang++ bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DNETDEV_FUZZ=ON "$werror"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --output-on-failure)
-
-echo "== fuzz the input parsing (libFuzzer, clang, ASan+UBSan)"
-bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
+  ctest --output-on-failure -R '^(unit|integration)$')
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}" "$top/build-asan"
 echo "== all passed in $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"

@@ -1,7 +1,7 @@
 #pragma once
-// The hook's move run inside this test process (in the world's host netns), so a test can
-// change the world between plan and act, or hand the mover sockets with injected faults
-// (in a forked child when the fault is a signal).
+// The hook's pipeline run inside this test process (in the world's host netns), so a test can
+// change the world between plan and act, or hand it sockets with injected faults (in a forked
+// child when the fault is a signal): the same run_pipeline the hook runs, not a copy.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,36 +12,11 @@
 #include <optional>
 
 #include "common/error.hpp"
-#include "netdev/journal.hpp"
-#include "netdev/mover.hpp"
-#include "netdev/rtnl_directory.hpp"
+#include "hooks/device_move.hpp"
 #include "tests/integration/world.hpp"
 #include "tests/support/fault_transport.hpp"
 
 namespace netdev::test {
-
-using SocketFactory = std::function<NetlinkSocket(const Netns&)>;
-
-// nullopt on success, else the error execute_plan (or the planner) threw.
-inline std::optional<HookError> move_in_process(
-    const World& w, const std::vector<NetDeviceRequest>& reqs,
-    const std::function<void()>& between = {},
-    const SocketFactory& open = [](const Netns& ns) { return NetlinkSocket::open_in(ns); }) {
-    NetnsGuard in_host(w.host.netns());
-    Netns self = Netns::current();
-    Netns target = Netns::open_path("/proc/" + std::to_string(w.init.pid()) + "/ns/net");
-    try {
-        NetlinkSocket host_sock = open(self);
-        NetlinkSocket target_sock = open(target);
-        RtnlDirectory host_dir(host_sock), target_dir(target_sock);
-        MovePlan plan = plan_moves(reqs, host_dir, target_dir);
-        if (between) between();
-        execute_plan(plan, {self, host_sock}, {target, target_sock});
-    } catch (const HookError& e) {
-        return e;
-    }
-    return std::nullopt;
-}
 
 inline SocketFactory faulty(FaultPlan& plan) {
     return [&plan](const Netns& ns) {
@@ -65,31 +40,66 @@ struct TempStateDir {
     std::string str() const { return path.string(); }
 };
 
-// createRuntime's act step as the hook runs it (write-ahead record for bundle `b`, the netns
-// of w.init pinned), in the world's host netns, with `plan` injecting faults.
-inline std::optional<HookError> recorded_move(const World& w, const Bundle& b,
-                                              const std::string& state_dir,
-                                              const std::vector<NetDeviceRequest>& reqs,
-                                              FaultPlan& plan) {
+// The hook's own pipeline (hooks/device_move.hpp run_pipeline, act mode) for `reqs` from the
+// command line, run in the world's host netns into the netns of w.init: the record for
+// container `id`/`bundle` in `state_dir` (a temporary one when empty), the netns pinned when
+// `pin`. `open` stands for the kernel (faults), `between` runs after planning, before the first
+// change; `policy` decides as the admin's would. The requests are not validated (the request
+// builder does that), so a test can hand the kernel a name it refuses after the move (K2).
+struct InProcessRun {
+    std::function<void()> between = {};
+    SocketFactory open = kernel_socket;
+    Policy policy = {};
+    std::string state_dir = {};
+    std::string id = {};
+    std::string bundle = {};
+    bool pin = false;
+};
+
+// nullopt on success, else the error the pipeline threw.
+inline std::optional<HookError> pipeline_in_process(const World& w,
+                                                    const std::vector<NetDeviceRequest>& reqs,
+                                                    const InProcessRun& how = {}) {
     NetnsGuard in_host(w.host.netns());
-    Netns self = Netns::current();
     Netns target = Netns::open_pid(w.init.pid());
+    std::optional<TempStateDir> own;
+    if (how.state_dir.empty()) own.emplace();
     try {
-        StateDir dir(state_dir);
-        NetlinkSocket host_sock = faulty(plan)(self);
-        NetlinkSocket target_sock = faulty(plan)(target);
-        RtnlDirectory host_dir(host_sock), target_dir(target_sock);
-        MovePlan moves = plan_moves(reqs, host_dir, target_dir);
-        ContainerRecord header;
-        header.id = b.id();
-        header.bundle = b.dir().string();
-        header.netns = target.id();
-        Journal journal(dir, header, &target);
-        execute_plan(moves, {self, host_sock}, {target, target_sock}, &journal);
+        StateDir dir(how.state_dir.empty() ? own->str() : how.state_dir);
+        DeviceRequestSet request{RequestSource::command_line, "test", reqs, {}, true};
+        run_pipeline({.mode = PipelineMode::act,
+                      .request = request,
+                      .policy = how.policy,
+                      .target = &target,
+                      .state_dir = &dir,
+                      .record = {how.id, how.bundle, "", how.pin},
+                      .open_socket = how.open,
+                      .before_act = how.between});
     } catch (const HookError& e) {
         return e;
     }
     return std::nullopt;
+}
+
+inline std::optional<HookError> move_in_process(
+    const World& w, const std::vector<NetDeviceRequest>& reqs,
+    const std::function<void()>& between = {}, const SocketFactory& open = kernel_socket) {
+    return pipeline_in_process(w, reqs, {.between = between, .open = open});
+}
+
+// createRuntime as the hook runs it (write-ahead record for bundle `b` in `state_dir`, the
+// netns of w.init pinned), with `plan` injecting faults.
+inline std::optional<HookError> recorded_move(const World& w, const Bundle& b,
+                                              const std::string& state_dir,
+                                              const std::vector<NetDeviceRequest>& reqs,
+                                              FaultPlan& plan, const Policy& policy = {}) {
+    return pipeline_in_process(w, reqs,
+                               {.open = faulty(plan),
+                                .policy = policy,
+                                .state_dir = state_dir,
+                                .id = b.id(),
+                                .bundle = b.dir().string(),
+                                .pin = true});
 }
 
 // Runs `body` in a forked child (signal handlers and deaths stay there); its exit status as

@@ -312,8 +312,10 @@ TEST_CASE("a bridge port comes back to its bridge") {
     Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
     TempStateDir dir;
     netdev::test::FaultPlan none;
-    // In process: the guardrails (bridge ports refused unless the policy lets them) aside.
-    REQUIRE_FALSE(recorded_move(w, b, dir.str(), {{"v0", "c0"}}, none));
+    // A bridge port is refused unless a rule of the policy lifts the guardrail for it.
+    netdev::Policy policy;
+    policy.allow.push_back({"allow[0]", {"v0"}, {}, {}, {netdev::Guard::port}});
+    REQUIRE_FALSE(recorded_move(w, b, dir.str(), {{"v0", "c0"}}, none, policy));
     REQUIRE(link_of(w.container, "c0"));
     HookResult r = run_hook_binary(w.host, b.state(0, "stopped"),
                                    {"--state-dir", dir.str(), "--restore", "poststop"});

@@ -5,35 +5,37 @@
 using namespace netdev::test;
 using netdev::NetDeviceRequest;
 
-TEST_CASE("a bridge among three devices leaves all three intact on the host (K9)") {
+TEST_CASE("a kernel refusal at the third of three devices leaves all three intact on the host") {
     World w;
     w.configured_veth("v0", 2);
     w.veth("v1");
     w.host.sh("ip addr add 10.7.0.1/24 dev v1 && ip -6 addr add 2001:db8:7::1/64 dev v1 nodad");
-    w.host.sh(
-        "ip link add br0 type bridge && ip addr add 10.8.0.1/24 dev br0 && ip link set br0 up");
-    DeviceView v0 = w.on_host("v0"), v1 = w.on_host("v1"), br0 = w.on_host("br0");
+    w.configured_veth("v2", 3);
+    DeviceView v0 = w.on_host("v0"), v1 = w.on_host("v1"), v2 = w.on_host("v2");
     REQUIRE(v0.up);
     REQUIRE_FALSE(v1.up);  // down before: must be down after
-    // In process: the hook's netns-local guardrail would refuse br0 before any change (K12);
-    // the mover must still cope when the kernel refuses half way.
-    auto e = move_in_process(w, {{"v0", "c0"}, {"v1", "c1"}, {"br0", "c2"}});
+    // The guardrails refuse what the kernel would (a bridge, K9, K12) before any change; the
+    // mover must still cope when the kernel refuses half way: the third name is taken after
+    // planning (K2), so two devices have moved when the kernel says EEXIST.
+    auto e = move_in_process(w, {{"v0", "c0"}, {"v1", "c1"}, {"v2", "c2"}},
+                             [&] { w.container.sh("ip link add c2 type veth peer name c2p"); });
     REQUIRE(e);
     CHECK(e->code() == netdev::ExitCode::failed_restored);
-    CHECK(contains(e->what(), "br0: move br0 to /proc/"));
+    CHECK(contains(e->what(), "v2: move v2 to /proc/"));
     CHECK(contains(e->what(), "all devices restored on the host"));
 
     CHECK(w.on_host("v0") == v0);
     CHECK(w.on_host("v1") == v1);
-    CHECK(w.on_host("br0") == br0);
-    CHECK(link_names(w.container).empty());
+    CHECK(w.on_host("v2") == v2);
+    CHECK(link_names(w.container) == std::vector<std::string>{"c2", "c2p"});
 }
 
 TEST_CASE("after a failed run the same devices move cleanly") {
     World w;
     w.configured_veth("v0", 2);
-    w.host.sh("ip link add br0 type bridge");
-    REQUIRE(move_in_process(w, {{"v0", "c0"}, {"br0", "br0"}}));
+    w.veth("v1");
+    // K2: v0 moves, then the kernel refuses v1's name after moving it: both come home.
+    REQUIRE(move_in_process(w, {{"v0", "c0"}, {"v1", "bad:name"}}));
     Bundle good(config_with(R"({"v0":{"name":"c0"}})"));
     HookResult r = w.hook(good);
     CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);

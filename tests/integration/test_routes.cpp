@@ -6,7 +6,7 @@
 
 #include "common/error.hpp"
 #include "netdev/routes.hpp"
-#include "tests/integration/world.hpp"
+#include "tests/integration/in_process.hpp"
 
 using namespace netdev;
 using namespace netdev::test;
@@ -49,21 +49,13 @@ std::vector<std::string> exact_routes(const TestNetns& where, const std::string&
     return out;
 }
 
-// What the move path does with a device's routes, outside the hook: snapshot on the host,
-// move, addresses back, up, pre-check, routes back.
+// The hook's own pipeline moves `dev` as `as`, routes and all. Its default route in table 100
+// makes it an uplink: the policy lifts that guardrail for it, as an admin would.
 void carry(World& w, const std::string& dev, const std::string& as) {
-    NetlinkSocket host = w.host.socket(), ctr = w.container.socket();
-    LinkInfo link = *find_link_by_name(host, dev);
-    std::vector<AddressRecord> addrs;
-    for (AddressRecord& a : dump_addresses(host, link.index, dev))
-        if (is_carried(a)) addrs.push_back(a);
-    std::vector<RouteRecord> routes = dump_routes(host, link.index, dev);
-    check_routes(routes, link.index, dev, addrs, list_routes(ctr));
-    move_link(host, link, w.container.netns().fd(), w.container.netns().label(), as);
-    LinkInfo moved = *find_link_by_name(ctr, as);
-    restore_addresses(ctr, moved.index, dev, as, addrs);
-    set_link_up(ctr, moved, true);
-    restore_routes(ctr, moved.index, as, routes);
+    Policy policy;
+    policy.allow.push_back({"allow[0]", {dev}, {}, {}, {Guard::uplink}});
+    std::optional<HookError> e = pipeline_in_process(w, {{dev, as}}, {.policy = policy});
+    REQUIRE_MESSAGE(!e, (e ? e->what() : ""));
 }
 
 // The refusal check_routes() gives for v0's routes against the container, or "".
