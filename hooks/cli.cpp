@@ -174,7 +174,7 @@ const char* stage_name(Stage stage) {
 }
 
 std::string usage_text() {
-    return R"(Usage: oci-netdev-hook [OPTIONS] [STAGE] < state.json
+    std::string text = R"(Usage: oci-netdev-hook [OPTIONS] [STAGE] < state.json
        oci-netdev-hook [OPTIONS] check BUNDLE | --state FILE
        oci-netdev-hook [OPTIONS] move --netns PATH | --pid PID HOSTDEV[=NAME]...
        oci-netdev-hook [OPTIONS] status [ID]
@@ -226,10 +226,13 @@ Options:
   --help             this text
   --version          the version
 
-Exit codes: 0 done or nothing to do; 1 failed, all devices restored;
-2 invalid input; 3 refused by a pre-check, nothing changed;
-4 failed AND a device could not be restored (the message names it).
+Exit codes:
 )";
+    for (const ExitCodeInfo& e : exit_codes) {  // the table in common/error.hpp
+        text.append("  ").append(std::to_string(static_cast<int>(e.code))).append("  ");
+        text.append(e.summary).append("\n");
+    }
+    return text;
 }
 
 }  // namespace netdev

@@ -38,6 +38,25 @@ LC_ALL=C MANWIDTH=200 man -l "$man1" > "$tmp/man1.txt" 2>/dev/null
 for section in COMMANDS STAGES OPTIONS "EXIT STATUS" FILES ENVIRONMENT; do
   check "man oci-netdev-hook(1) has $section" 'grep -q "^$section" "$tmp/man1.txt"'
 done
+# EXIT STATUS is generated from the exit code table (common/error.hpp, netdev::exit_codes):
+# every code of the enum is in oci-netdev-hook(1) and in --help, and every code the wrapper
+# returns itself (man-exit-status --codes runtime, from the same table) in oci-netdev-runtime(1).
+exit_status() { sed -n '/^EXIT STATUS/,/^[A-Z]/p' "$1" | sed '1d;$d'; }
+exit_status "$tmp/man1.txt" > "$tmp/exit1.txt"
+LC_ALL=C MANWIDTH=200 man -l "$tmp/prefix/share/man/man1/oci-netdev-runtime.1.gz" 2>/dev/null |
+  exit_status /dev/stdin > "$tmp/exit-runtime.txt"
+codes=$(sed -n '/^enum class ExitCode/,/^};/s/^ *[a-z_]* = \([0-9]*\),.*/\1/p' "$src/common/error.hpp")
+check "error.hpp: the ExitCode enum has codes" '[ -n "$codes" ]'
+"$bin" --help | sed -n '/^Exit codes:/,$p' > "$tmp/help-exit.txt"
+for code in $codes; do
+  check "man oci-netdev-hook(1) EXIT STATUS lists $code" 'grep -Eq "^ *$code\$" "$tmp/exit1.txt"'
+  check "--help lists exit code $code" 'grep -Eq "^ *$code  " "$tmp/help-exit.txt"'
+done
+runtime_codes=$("$build/man-exit-status" --codes runtime)
+check "the wrapper returns some codes of the table" '[ -n "$runtime_codes" ]'
+for code in $runtime_codes; do
+  check "man oci-netdev-runtime(1) EXIT STATUS lists $code" 'grep -Eq "^ *$code\$" "$tmp/exit-runtime.txt"'
+done
 # Every option the binary accepts (its --help) is in the man page.
 for opt in $("$bin" --help | grep -o -- '--[a-z-]*' | sort -u); do
   check "man oci-netdev-hook(1) documents $opt" 'grep -q -- "$opt" "$tmp/man1.txt"'

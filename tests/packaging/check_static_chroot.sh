@@ -16,7 +16,7 @@ check "the binary is static: no interpreter, no shared library" \
   '! readelf -l "$hook" | grep -q INTERP && ! readelf -d "$hook" | grep -q NEEDED'
 # Static glibc cannot do NSS lookups (users, groups, hosts, services) without loading the
 # node's own glibc modules at run time, and warns at link time; the hook must need none
-# (README.md "Linking"). Understood and allowed: getaddrinfo, gethostbyname2_r and
+# (docs/building.md "The static build"). Understood and allowed: getaddrinfo, gethostbyname2_r and
 # getservbyname_r come with Boost.Log's syslog backend (libboost_log.a, syslog_backend.o),
 # whose UDP mode resolves a host name; the audit sink uses its native mode (syslog(3) to
 # /dev/log), which never calls them.
