@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Start-up cost of each way of linking the hook (README.md "Linking"): binary size and the
+"""Start-up cost of each way of linking the hook (docs/building.md "Linking"): binary size and the
 CPU (user+sys, wait4 rusage) of a process that starts, does one small job and exits.
 
   python3 bench/startup.py [--runs N] LABEL=BINARY...

@@ -33,7 +33,7 @@ void validate_container_id(const std::string& id) {
                         "state.id: \"" + id + "\" is not a usable container id ([A-Za-z0-9_.+-])");
 }
 
-// An unusable state dir is found before anything changes: exit 3 (README "Exit codes").
+// An unusable state dir is found before anything changes: exit 3 (common/error.hpp exit_codes).
 StateDir::StateDir(const std::string& path) : path_(path) {
     if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
         throw_errno(ExitCode::refused, "mkdir " + path, errno);

@@ -136,7 +136,7 @@ std::optional<std::string> add_hook_to_config(std::string_view config_text,
     if (hooks.is_null()) hooks = json::object();
     as_object(hooks, "config.json hooks");
     bool changed = false;
-    // createRuntime moves, createContainer checks, poststop gives back (README "Stages").
+    // createRuntime moves, createContainer checks, poststop gives back (oci-netdev-hook(1) STAGES).
     for (const char* stage : {"createRuntime", "createContainer", "poststop"}) {
         json::value& list = hooks.get_object()[stage];
         if (list.is_null()) list = json::array();

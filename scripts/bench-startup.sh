@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench-startup.sh [--runs N]: builds the hook three ways (NETDEV_LINKING shared,
 # static-runtime, static; Release) and prints their sizes and start-up CPU
-# (bench/startup.py), the numbers behind README.md "Linking". ~10 minutes, mostly compiling.
+# (bench/startup.py), the numbers behind docs/building.md "Linking". ~10 minutes, mostly compiling.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 bash "$top/scripts/install-deps.sh"

@@ -23,7 +23,7 @@ echo "== fully static build: integration tests, and alone in an empty chroot"
 rc=0
 bash scripts/libmnl-static.sh build-static/libmnl || rc=$?
 if [ "$rc" -eq 3 ]; then
-  echo "fully static build: SKIPPED, no libmnl source tarball (README.md, \"Linking\")"
+  echo "fully static build: SKIPPED, no libmnl source tarball (docs/building.md, \"Linking\")"
 elif [ "$rc" -ne 0 ]; then
   exit "$rc"
 else

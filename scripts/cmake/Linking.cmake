@@ -1,4 +1,4 @@
-# How the hook is linked (README.md "Linking"; numbers in bench/README.md "Start-up"):
+# How the hook is linked (docs/building.md "Linking"; numbers in bench/README.md "Start-up"):
 #   shared          Boost, libstdc++, libmnl and glibc as shared libraries
 #   static-runtime  Boost and libstdc++ linked in; libmnl and glibc shared (the .deb)
 #   static          everything linked in, glibc too: runs on any x86-64 Linux node (the

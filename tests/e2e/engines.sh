@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests with the engines that cannot register hooks themselves: containerd 1.6
 # (ctr run --runc-binary) and Docker 20.10 (a daemon.json runtime), both through
-# oci-netdev-runtime, the way README "Docker and containerd" tells users to set them up.
+# oci-netdev-runtime, the way docs/runtimes.md "Docker and containerd" tells users to set them up.
 #
 #   engines.sh WRAPPER_BINARY REPO_DIR [BENCH_RUNS]
 #

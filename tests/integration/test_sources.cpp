@@ -3,7 +3,7 @@
 
 using namespace netdev::test;
 
-// Annotation requests need the admin's allow (README "Policy").
+// Annotation requests need the admin's allow (oci-netdev-hook-policy(5)).
 const char* kAllowV0 = R"({"allow": [{"devices": ["v0"]}]})";
 
 TEST_CASE("devices listed in the config annotation are moved when the policy allows them") {
