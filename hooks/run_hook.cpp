@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "common/escape.hpp"
 #include "common/interrupts.hpp"
+#include "common/json_stream.hpp"
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
 #include "common/read_file.hpp"
@@ -49,8 +50,8 @@ void run_hook(const CliOptions& options, int state_fd) {
     auto left =
         std::chrono::milliseconds(static_cast<long long>(seconds_left().value_or(1e6) * 1000));
     auto stdin_limit = std::clamp(left, std::chrono::milliseconds(1000), kDefaultReadTimeout);
-    OciState st =
-        parse_state(read_fd_bounded(state_fd, kMaxStateBytes, "state on stdin", stdin_limit));
+    OciState st = parse_state(
+        read_json_value_bounded(state_fd, kMaxStateBytes, "state on stdin", stdin_limit));
     Stage stage = options.stage == Stage::from_state ? stage_from_state(st) : options.stage;
     set_log_context(st.id, stage_name(stage));
     NETDEV_LOG(debug) << "container " << st.id << ", status " << st.status << ", stage "
