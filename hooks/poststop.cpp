@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
+#include "common/state_sweep.hpp"
 #include "hooks/give_back.hpp"
 
 namespace netdev {
@@ -23,6 +24,7 @@ void give_back_and_release(const StateDir& dir, const std::string& file, const C
 
 void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
     validate_container_id(st.id);
+    sweep_stale_temp_files(dir);  // issue 17: a killed run's temporary files
     const std::string file = record_file_name(st.id, st.bundle);
     std::optional<ContainerRecord> rec = read_record(dir, file);
     if (!rec) {
@@ -43,6 +45,8 @@ void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
 
 void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) {
     if (!id.empty()) validate_container_id(id);
+    for (const std::string& f : sweep_stale_temp_files(dir))  // issue 17
+        out << "removed " << f << ", a temporary file of a run that was killed\n";
     std::string problems;
     int seen = 0;
     for (const std::string& file : dir.list(kRecordSuffix)) {

@@ -92,6 +92,15 @@ inline std::optional<HookError> recorded_move(const World& w, const Bundle& b,
     return std::nullopt;
 }
 
+// Blocks until one byte comes from `fd` (a child saying it is ready); false at EOF.
+inline bool read_one_byte(int fd) {
+    char c = 0;
+    ssize_t n;
+    do n = ::read(fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    return n == 1;
+}
+
 // Runs `body` in a forked child (signal handlers and deaths stay there); its exit status as
 // a shell shows it: the code, or 128 + the signal that killed it.
 inline int in_child(const std::function<int()>& body) {
