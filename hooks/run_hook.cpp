@@ -12,6 +12,7 @@
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
 #include "common/read_file.hpp"
+#include "common/target_hold.hpp"
 #include "hooks/device_move.hpp"
 #include "hooks/native_net_devices.hpp"
 #include "hooks/poststop.hpp"
@@ -84,6 +85,9 @@ void run_hook(const CliOptions& options, int state_fd) {
     Policy policy = load_policy(options.policy_path);
     validate_request(request, policy);
     validate_container_id(st.id);  // names its record file
+    std::optional<TargetHold> hold;  // issue 17: a netns by pid dies with its process
+    if (cfg.netns.private_netns && cfg.netns.path.empty() && st.pid)
+        hold.emplace(static_cast<pid_t>(*st.pid));
     Netns target = open_config_target(cfg, st);
     StateDir dir(options.state_dir);
     // With restore on, the netns is pinned so that a veth in it outlives the container.

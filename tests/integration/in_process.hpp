@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "common/error.hpp"
+#include "common/target_hold.hpp"
 #include "netdev/journal.hpp"
 #include "netdev/mover.hpp"
 #include "netdev/rtnl_directory.hpp"
@@ -65,16 +66,24 @@ struct TempStateDir {
     std::string str() const { return path.string(); }
 };
 
-// createRuntime's act step as the hook runs it (write-ahead record for bundle `b`, the netns
-// of w.init pinned), in the world's host netns, with `plan` injecting faults.
-inline std::optional<HookError> recorded_move(const World& w, const Bundle& b,
-                                              const std::string& state_dir,
-                                              const std::vector<NetDeviceRequest>& reqs,
-                                              FaultPlan& plan) {
+// How the target of recorded_move_into() is held, as run_hook holds it.
+struct TargetOptions {
+    bool pin = true;    // the netns pinned in the state dir (restore on)
+    bool hold = false;  // the process held by a pidfd first (a pid-based target, TargetHold)
+};
+
+// createRuntime's act step as the hook runs it (write-ahead record for bundle `b`) into the
+// netns of process `pid`, in the world's host netns, with `plan` injecting faults.
+inline std::optional<HookError> recorded_move_into(const World& w, pid_t pid, TargetOptions how,
+                                                   const Bundle& b, const std::string& state_dir,
+                                                   const std::vector<NetDeviceRequest>& reqs,
+                                                   FaultPlan& plan) {
     NetnsGuard in_host(w.host.netns());
     Netns self = Netns::current();
-    Netns target = Netns::open_pid(w.init.pid());
     try {
+        std::optional<TargetHold> hold;
+        if (how.hold) hold.emplace(pid);
+        Netns target = Netns::open_pid(pid);
         StateDir dir(state_dir);
         NetlinkSocket host_sock = faulty(plan)(self);
         NetlinkSocket target_sock = faulty(plan)(target);
@@ -84,12 +93,20 @@ inline std::optional<HookError> recorded_move(const World& w, const Bundle& b,
         header.id = b.id();
         header.bundle = b.dir().string();
         header.netns = target.id();
-        Journal journal(dir, header, &target);
+        Journal journal(dir, header, how.pin ? &target : nullptr);
         execute_plan(moves, {self, host_sock}, {target, target_sock}, &journal);
     } catch (const HookError& e) {
         return e;
     }
     return std::nullopt;
+}
+
+// The same into the netns of w.init, pinned.
+inline std::optional<HookError> recorded_move(const World& w, const Bundle& b,
+                                              const std::string& state_dir,
+                                              const std::vector<NetDeviceRequest>& reqs,
+                                              FaultPlan& plan) {
+    return recorded_move_into(w, w.init.pid(), {}, b, state_dir, reqs, plan);
 }
 
 // Blocks until one byte comes from `fd` (a child saying it is ready); false at EOF.
