@@ -12,12 +12,13 @@
 namespace netdev {
 namespace {
 
-void give_back_and_release(const StateDir& dir, const std::string& file, const ContainerRecord& rec,
-                           const char* why) {
+std::vector<std::string> give_back_and_release(const StateDir& dir, const std::string& file,
+                                               const ContainerRecord& rec, const char* why) {
     std::optional<Netns> ctr = find_container_netns(rec, dir);
     if (!ctr) NETDEV_LOG(debug) << "container netns of " << rec.id << " is gone";
-    give_back(rec, ctr ? &*ctr : nullptr, why, dir);
+    std::vector<std::string> notes = give_back(rec, ctr ? &*ctr : nullptr, why, dir);
     release_record(dir, file, rec);
+    return notes;
 }
 
 }  // namespace
@@ -62,7 +63,8 @@ void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) 
             }
         set_log_context(rec->id, "recover");
         try {
-            give_back_and_release(dir, file, *rec, "recover");
+            for (const std::string& note : give_back_and_release(dir, file, *rec, "recover"))
+                out << "container " << rec->id << ": " << note << "\n";  // issue 17
             out << "container " << rec->id << ": every device given back\n";
         } catch (const HookError& e) {
             problems += (problems.empty() ? "" : "; ") + rec->id + ": " + e.what();

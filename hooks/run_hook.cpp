@@ -14,6 +14,7 @@
 #include "common/read_file.hpp"
 #include "common/target_hold.hpp"
 #include "hooks/device_move.hpp"
+#include "hooks/device_whereabouts.hpp"
 #include "hooks/native_net_devices.hpp"
 #include "hooks/poststop.hpp"
 #include "netdev/journal.hpp"
@@ -85,7 +86,8 @@ void run_hook(const CliOptions& options, int state_fd) {
     Policy policy = load_policy(options.policy_path);
     validate_request(request, policy);
     validate_container_id(st.id);  // names its record file
-    std::optional<TargetHold> hold;  // issue 17: a netns by pid dies with its process
+    // Issue 17: a netns given by pid dies with its process, which is held by a pidfd.
+    std::optional<TargetHold> hold;
     if (cfg.netns.private_netns && cfg.netns.path.empty() && st.pid)
         hold.emplace(static_cast<pid_t>(*st.pid));
     Netns target = open_config_target(cfg, st);
@@ -111,6 +113,7 @@ void run_status(const CliOptions& options, std::ostream& out) {
         std::optional<ContainerRecord> rec = read_record(dir, f);
         if (!rec || (!id.empty() && rec->id != id)) continue;
         out << escape_control_in_lines(describe_record(*rec));  // names from the annotation
+        out << escape_control_in_lines(describe_whereabouts(*rec, dir));  // issue 17
         any = true;
     }
     if (!id.empty() && !any) throw HookError(ExitCode::invalid_input, "no record for " + id);

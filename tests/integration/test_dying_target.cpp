@@ -10,8 +10,13 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <sstream>
 
 #include "common/target_hold.hpp"
+#include "hooks/cli.hpp"
+#include "hooks/device_whereabouts.hpp"
+#include "hooks/poststop.hpp"
+#include "hooks/run_hook.hpp"
 #include "netdev/journal.hpp"
 #include "tests/integration/in_process.hpp"
 
@@ -134,4 +139,59 @@ TEST_CASE("a held target process: alive, then gone once killed, even before it i
     CHECK(hold.gone());
     CHECK_THROWS_AS(throw_if_target_gone(), HookError);
     c.kill();
+}
+
+// The kernel sends a physical NIC or VF whose netns dies to the initial netns, as dev%d and
+// without its addresses; a veth dies with it. A test cannot let a device reach the real
+// initial netns, nor make a veth do what a NIC does: the initial netns is a private one here
+// (InitialNetnsForTests) and the test moves the device there the way the kernel would.
+// What this shows: status and recover find the device there by identity, recover brings it
+// back to the recorded host netns and state. What it cannot: the kernel's own return of a
+// physical device (its dev%d name, its new ifindex), which needs real hardware.
+TEST_CASE("status and recover: a device in the initial netns, another destroyed with its netns") {
+    World w;
+    build_two(w);
+    std::vector<DeviceView> before = two_on_host(w);
+    TestNetns initial("simulated initial netns");
+    ParkedProcess in_initial(initial);
+    InitialNetnsForTests seam("/proc/" + std::to_string(in_initial.pid()) + "/ns/net");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    TempStateDir dir;
+    {
+        LoneContainer c;
+        FaultPlan none{0};
+        REQUIRE_FALSE(
+            recorded_move_into(w, c.pid(), {.pin = false, .hold = true}, b, dir.str(), kTwo, none));
+        {
+            Netns ctr = Netns::open_pid(c.pid());
+            NetlinkSocket sock = NetlinkSocket::open_in(ctr);
+            std::optional<LinkInfo> c0 = find_link_by_name(sock, "c0");
+            REQUIRE(c0);
+            set_link_up(sock, *c0, false);
+            move_link(sock, *c0, initial.netns().fd(), initial.netns().label(), "dev3");
+        }
+        c.kill();  // its netns dies, and eth0 (v1, a veth) with it
+    }
+    REQUIRE(link_names(initial) == std::vector<std::string>{"dev3"});
+    NetnsGuard in_host(w.host.netns());
+    CliOptions status;
+    status.command = Command::status;
+    status.state_dir = dir.str();
+    std::ostringstream seen;
+    run_status(status, seen);
+    CHECK(contains(seen.str(), "the container netns is gone; its devices now:\n"));
+    CHECK(contains(seen.str(),
+                   "  v0: returned to the initial netns as dev3 (not to the host netns it came "
+                   "from)\n"));
+    CHECK(contains(seen.str(), "  v1: destroyed with its netns\n"));
+
+    std::ostringstream recovered;
+    run_recover("", StateDir(dir.str()), recovered);
+    const std::string who = "container " + b.id() + ": ";
+    CHECK(contains(recovered.str(),
+                   who + "v0: returned to the initial netns as dev3, brought back\n"));
+    CHECK(contains(recovered.str(), who + "v1: destroyed with its netns\n"));
+    CHECK(w.on_host("v0") == before[0]);  // name, admin state, MTU, MAC, addresses as recorded
+    CHECK(link_names(initial).empty());
+    CHECK(std::filesystem::is_empty(dir.path));
 }
