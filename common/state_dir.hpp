@@ -53,6 +53,8 @@ class StateDir {
     // Names of the files ending in `suffix`, sorted.
     std::vector<std::string> list(const std::string& suffix) const;
     const std::string& path() const { return path_; }
+    // The directory, opened without following symlinks (for *at() calls).
+    int fd() const { return dir_.get(); }
 
     // An exclusive lock on `name` (a lock file), held until the returned fd is closed. Blocks.
     UniqueFd lock(const std::string& name) const;

@@ -5,6 +5,7 @@
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
 #include "hooks/device_locks.hpp"
+#include "hooks/device_whereabouts.hpp"
 #include "netdev/mover.hpp"
 #include "netdev/resolve.hpp"
 
@@ -33,8 +34,8 @@ std::optional<Netns> find_container_netns(const ContainerRecord& rec, const Stat
     return std::nullopt;
 }
 
-void give_back(const ContainerRecord& rec, const Netns* container, const char* why,
-               const StateDir& dir) {
+std::vector<std::string> give_back(const ContainerRecord& rec, const Netns* container,
+                                   const char* why, const StateDir& dir) {
     Netns self = Netns::current();
     NetlinkSocket host_sock = NetlinkSocket::open_in(self);
     std::optional<NetlinkSocket> ctr_sock;
@@ -43,6 +44,7 @@ void give_back(const ContainerRecord& rec, const Netns* container, const char* w
     if (container) ctr_end.emplace(NetnsEnd{*container, *ctr_sock});
 
     std::string problems;
+    std::vector<std::string> notes;
     for (auto it = rec.devices.rbegin(); it != rec.devices.rend(); ++it) {
         if (it->phase == DevicePhase::planned) continue;  // never touched
         const HostState& h = it->host;
@@ -54,14 +56,15 @@ void give_back(const ContainerRecord& rec, const Netns* container, const char* w
                            it->phase == DevicePhase::configured ? it->container_index : 0))
                 audit(h.name, "returned", why);
             else
-                NETDEV_LOG(warning) << "not found anywhere: a virtual device (veth, macvlan) "
-                                       "dies with its container netns";
+                notes.push_back(h.name + ": " +
+                                away_from_both(h, {self, host_sock}, !ctr_end, why));
         } catch (const HookError& e) {
             audit(h.name, "failed", std::string(why) + ": " + e.what());
             problems += (problems.empty() ? "" : "; ") + h.name + ": " + e.what();
         }
     }
     if (!problems.empty()) throw HookError(ExitCode::restore_incomplete, problems);
+    return notes;
 }
 
 void release_record(const StateDir& dir, const std::string& file, const ContainerRecord& rec) {

@@ -3,6 +3,7 @@
 // again over what an earlier, killed run left.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/netns.hpp"
 #include "common/state_dir.hpp"
@@ -19,9 +20,11 @@ std::optional<Netns> find_container_netns(const ContainerRecord& rec, const Stat
 // its netns (a veth, a macvlan): logged, not an error. Throws HookError(restore_incomplete)
 // naming each device that could not be given back. Each outcome is audited with `why`.
 // Each device is given back under its lock (device_locks.hpp), so a createRuntime taking it
-// meanwhile waits until it is back as it was.
-void give_back(const ContainerRecord& rec, const Netns* container, const char* why,
-               const StateDir& dir);
+// meanwhile waits until it is back as it was. A device returned to the initial netns is
+// brought back from there (device_whereabouts.hpp). Returns a note for each device not given
+// back from the host or the container ("v1: destroyed with its netns").
+std::vector<std::string> give_back(const ContainerRecord& rec, const Netns* container,
+                                   const char* why, const StateDir& dir);
 
 // The record `file` and its pin are removed (after give_back, or when nothing is to be done).
 void release_record(const StateDir& dir, const std::string& file, const ContainerRecord& rec);

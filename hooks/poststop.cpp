@@ -6,23 +6,26 @@
 #include "common/error.hpp"
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
+#include "common/state_sweep.hpp"
 #include "hooks/give_back.hpp"
 
 namespace netdev {
 namespace {
 
-void give_back_and_release(const StateDir& dir, const std::string& file, const ContainerRecord& rec,
-                           const char* why) {
+std::vector<std::string> give_back_and_release(const StateDir& dir, const std::string& file,
+                                               const ContainerRecord& rec, const char* why) {
     std::optional<Netns> ctr = find_container_netns(rec, dir);
     if (!ctr) NETDEV_LOG(debug) << "container netns of " << rec.id << " is gone";
-    give_back(rec, ctr ? &*ctr : nullptr, why, dir);
+    std::vector<std::string> notes = give_back(rec, ctr ? &*ctr : nullptr, why, dir);
     release_record(dir, file, rec);
+    return notes;
 }
 
 }  // namespace
 
 void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
     validate_container_id(st.id);
+    sweep_stale_temp_files(dir);  // issue 17: a killed run's temporary files
     const std::string file = record_file_name(st.id, st.bundle);
     std::optional<ContainerRecord> rec = read_record(dir, file);
     if (!rec) {
@@ -43,6 +46,8 @@ void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
 
 void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) {
     if (!id.empty()) validate_container_id(id);
+    for (const std::string& f : sweep_stale_temp_files(dir))  // issue 17
+        out << "removed " << f << ", a temporary file of a run that was killed\n";
     std::string problems;
     int seen = 0;
     for (const std::string& file : dir.list(kRecordSuffix)) {
@@ -58,7 +63,8 @@ void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) 
             }
         set_log_context(rec->id, "recover");
         try {
-            give_back_and_release(dir, file, *rec, "recover");
+            for (const std::string& note : give_back_and_release(dir, file, *rec, "recover"))
+                out << "container " << rec->id << ": " << note << "\n";  // issue 17
             out << "container " << rec->id << ": every device given back\n";
         } catch (const HookError& e) {
             problems += (problems.empty() ? "" : "; ") + rec->id + ": " + e.what();

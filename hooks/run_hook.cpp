@@ -8,11 +8,14 @@
 #include "common/error.hpp"
 #include "common/escape.hpp"
 #include "common/interrupts.hpp"
+#include "common/json_stream.hpp"
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
 #include "common/read_file.hpp"
 #include "hooks/container_check.hpp"
+#include "common/target_hold.hpp"
 #include "hooks/device_move.hpp"
+#include "hooks/device_whereabouts.hpp"
 #include "hooks/native_net_devices.hpp"
 #include "hooks/poststop.hpp"
 #include "netdev/journal.hpp"
@@ -49,8 +52,8 @@ void run_hook(const CliOptions& options, int state_fd) {
     auto left =
         std::chrono::milliseconds(static_cast<long long>(seconds_left().value_or(1e6) * 1000));
     auto stdin_limit = std::clamp(left, std::chrono::milliseconds(1000), kDefaultReadTimeout);
-    OciState st =
-        parse_state(read_fd_bounded(state_fd, kMaxStateBytes, "state on stdin", stdin_limit));
+    OciState st = parse_state(
+        read_json_value_bounded(state_fd, kMaxStateBytes, "state on stdin", stdin_limit));
     Stage stage = options.stage == Stage::from_state ? stage_from_state(st) : options.stage;
     set_log_context(st.id, stage_name(stage));
     NETDEV_LOG(debug) << "container " << st.id << ", status " << st.status << ", stage "
@@ -81,6 +84,10 @@ void run_hook(const CliOptions& options, int state_fd) {
     set_audit_context(
         {st.id, request.pod.namespace_name, request.pod.pod_name, source_name(request.source)});
     validate_container_id(st.id);  // names its record file
+    // Issue 17: a netns given by pid dies with its process, which is held by a pidfd.
+    std::optional<TargetHold> hold;
+    if (cfg.netns.private_netns && cfg.netns.path.empty() && st.pid)
+        hold.emplace(static_cast<pid_t>(*st.pid));
     Netns target = open_config_target(cfg, st);
     StateDir dir(options.state_dir);
     std::optional<std::string> runtime =
@@ -109,6 +116,7 @@ void run_status(const CliOptions& options, std::ostream& out) {
         std::optional<ContainerRecord> rec = read_record(dir, f);
         if (!rec || (!id.empty() && rec->id != id)) continue;
         out << escape_control_in_lines(describe_record(*rec));  // names from the annotation
+        out << escape_control_in_lines(describe_whereabouts(*rec, dir));  // issue 17
         any = true;
     }
     if (!id.empty() && !any) throw HookError(ExitCode::invalid_input, "no record for " + id);

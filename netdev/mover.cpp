@@ -8,6 +8,7 @@
 #include "common/ifname.hpp"
 #include "common/interrupts.hpp"
 #include "common/logging.hpp"
+#include "common/target_hold.hpp"
 #include "netdev/allow_ipv6.hpp"
 #include "netdev/device_settings.hpp"
 #include "netdev/journal.hpp"
@@ -193,6 +194,7 @@ std::vector<MovedDevice> execute_plan(const MovePlan& plan, NetnsEnd host, Netns
             }
         }
         throw_if_interrupted();
+        throw_if_target_gone();  // the netns would die with the hook's fd: give back instead
         journal.commit();
         return done;
     } catch (const std::exception& failure) {

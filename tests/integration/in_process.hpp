@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "common/error.hpp"
+#include "common/target_hold.hpp"
 #include "hooks/device_move.hpp"
 #include "tests/integration/world.hpp"
 #include "tests/support/fault_transport.hpp"
@@ -54,6 +55,8 @@ struct InProcessRun {
     std::string id = {};
     std::string bundle = {};
     bool pin = false;
+    pid_t pid = 0;      // the target's process; 0: w.init
+    bool hold = false;  // held by a pidfd first, as run_hook holds a pid-based target
 };
 
 // nullopt on success, else the error the pipeline threw.
@@ -61,10 +64,13 @@ inline std::optional<HookError> pipeline_in_process(const World& w,
                                                     const std::vector<NetDeviceRequest>& reqs,
                                                     const InProcessRun& how = {}) {
     NetnsGuard in_host(w.host.netns());
-    Netns target = Netns::open_pid(w.init.pid());
+    const pid_t pid = how.pid ? how.pid : w.init.pid();
     std::optional<TempStateDir> own;
     if (how.state_dir.empty()) own.emplace();
     try {
+        std::optional<TargetHold> hold;
+        if (how.hold) hold.emplace(pid);
+        Netns target = Netns::open_pid(pid);
         StateDir dir(how.state_dir.empty() ? own->str() : how.state_dir);
         DeviceRequestSet request{RequestSource::command_line, "test", reqs, {}, true};
         run_pipeline({.mode = PipelineMode::act,
@@ -100,6 +106,36 @@ inline std::optional<HookError> recorded_move(const World& w, const Bundle& b,
                                 .id = b.id(),
                                 .bundle = b.dir().string(),
                                 .pin = true});
+}
+
+// How the target of recorded_move_into() is held, as run_hook holds it.
+struct TargetOptions {
+    bool pin = true;    // the netns pinned in the state dir (restore on)
+    bool hold = false;  // the process held by a pidfd first (a pid-based target, TargetHold)
+};
+
+// recorded_move() into the netns of process `pid`.
+inline std::optional<HookError> recorded_move_into(const World& w, pid_t pid, TargetOptions how,
+                                                   const Bundle& b, const std::string& state_dir,
+                                                   const std::vector<NetDeviceRequest>& reqs,
+                                                   FaultPlan& plan) {
+    return pipeline_in_process(w, reqs,
+                               {.open = faulty(plan),
+                                .state_dir = state_dir,
+                                .id = b.id(),
+                                .bundle = b.dir().string(),
+                                .pin = how.pin,
+                                .pid = pid,
+                                .hold = how.hold});
+}
+
+// Blocks until one byte comes from `fd` (a child saying it is ready); false at EOF.
+inline bool read_one_byte(int fd) {
+    char c = 0;
+    ssize_t n;
+    do n = ::read(fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    return n == 1;
 }
 
 // Runs `body` in a forked child (signal handlers and deaths stay there); its exit status as

@@ -46,17 +46,50 @@ TEST_CASE("a FIFO as the config's netns path is refused (exit 3) naming it, not 
     CHECK(w.on_host("v0") == before);
 }
 
-TEST_CASE("a state on stdin that never ends is given up on (exit 2, \"state on stdin\")") {
+TEST_CASE("a complete state on a stdin that stays open is read at its closing brace") {
+    World w;
+    w.configured_veth("v0", 2);
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    // The whole state is written, but the write end stays open: no EOF ever comes (issue 17).
+    HookProcess p = start_hook_binary(w.host, b.state(w.init.pid()), {"createRuntime"}, true, true);
+    HookResult r = finish_hook_binary(p);
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(link_names(w.container) == std::vector<std::string>{"c0"});
+    CHECK(w.in_container("c0").addresses.size() == 3);  // IPv4, IPv6 nodad, IPv6
+}
+
+TEST_CASE("a state on stdin that never completes is given up on (exit 2, \"state on stdin\")") {
     World w;
     w.configured_veth("v0", 2);
     DeviceView before = w.on_host("v0");
     Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
-    // The whole state is written, but the write end stays open: no EOF ever comes.
-    HookProcess p = start_hook_binary(w.host, b.state(w.init.pid()), {"createRuntime"}, true, true);
+    std::string state = b.state(w.init.pid());
+    state.resize(state.rfind('}'));  // all but the closing brace, the pipe left open
+    HookProcess p = start_hook_binary(w.host, state, {"createRuntime"}, true, true);
     HookResult r = finish_hook_binary(p);
     CHECK(r.exit_code == 2);
     CHECK(one_line(r));
     CHECK(contains(r.stderr_text, "state on stdin: no end of input within 5 s"));
     CHECK(w.on_host("v0") == before);
     CHECK(link_names(w.container).empty());
+}
+
+TEST_CASE("data after the state's JSON value is refused (exit 2), whitespace is not") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    for (bool open : {false, true}) {
+        CAPTURE(open);
+        HookProcess p = start_hook_binary(w.host, b.state(w.init.pid()) + "\n{\"id\":\"x\"}",
+                                          {"createRuntime"}, true, open);
+        HookResult r = finish_hook_binary(p);
+        CHECK(r.exit_code == 2);
+        CHECK(one_line(r));
+        CHECK(contains(r.stderr_text, "state on stdin: trailing data after the JSON value"));
+        CHECK(w.on_host("v0") == before);
+    }
+    HookResult r = run_hook_binary(w.host, b.state(w.init.pid()) + " \r\n\t\n");
+    CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(link_names(w.container) == std::vector<std::string>{"c0"});
 }

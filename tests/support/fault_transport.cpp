@@ -20,6 +20,11 @@ void FaultyTransport::send(std::span<const std::byte> bytes) {
         ++plan_.seen;
         if (plan_.seen == plan_.fail_at || plan_.seen == plan_.fail_again_at) fail = true;
     }
+    if (fail && plan_.action) {
+        plan_.fired = true;
+        plan_.action();
+        return real_->send(bytes);
+    }
     if (fail && plan_.signal) {
         plan_.fired = true;
         ::raise(plan_.signal);

@@ -4,6 +4,7 @@
 // chosen errno. A datagram holding the N-th request (a batch) fails whole. Or the process is
 // sent a signal right before sending it (run it in a forked child).
 #include <deque>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct FaultPlan {
     // runtime does when the hook passes its timeout; SIGTERM, SIGALRM (the deadline).
     int signal = 0;
     int fail_again_at = 0;  // a second fault (e.g. during rollback); 0 never
+    // At fail_at, run this (e.g. kill the container's process) and then send as usual.
+    std::function<void()> action = nullptr;
 };
 
 class FaultyTransport final : public NetlinkTransport {
