@@ -22,7 +22,8 @@ const DeviceRecord* record_for(const ContainerRecord& rec, const NetDeviceReques
 std::optional<LinkInfo> find_recorded(NetlinkSocket& sock, const DeviceRecord& d,
                                       const std::string& name) {
     if (d.phase == DevicePhase::configured && d.container_index)
-        if (auto l = find_link_by_index(sock, d.container_index); l && l->identity() == d.host.identity)
+        if (auto l = find_link_by_index(sock, d.container_index);
+            l && l->identity() == d.host.identity)
             return l;
     return find_link_by_name(sock, name);
 }
@@ -52,8 +53,8 @@ void check_in_container(NetlinkSocket& sock, const OciState& st, const OciConfig
                                 (link ? mac_text(link->identity()) : "none") + ", expected " +
                                 mac_text(d->host.identity) + ")" + by);
         if (!link->up())
-            throw HookError(ExitCode::failed_restored,
-                            d->host.name + ": " + link->name + " in " + sock.netns_label() + " is down");
+            throw HookError(ExitCode::failed_restored, d->host.name + ": " + link->name + " in " +
+                                                           sock.netns_label() + " is down");
         if (d->phase != DevicePhase::configured)
             steps += configured_step(static_cast<std::size_t>(d - rec->devices.data()), link->index,
                                      link->name);

@@ -56,14 +56,14 @@ Journal open_journal(const PipelineRun& run) {
     if (!run.state_dir || !run.target)
         throw HookError(ExitCode::invalid_input, "a run that acts needs a state dir and a target");
     ContainerRecord header;
-    header.id = run.record.id.empty() ? "move-" + std::to_string(run.target->id().ino)
-                                      : run.record.id;
+    header.id =
+        run.record.id.empty() ? "move-" + std::to_string(run.target->id().ino) : run.record.id;
     header.bundle = run.record.bundle;
     header.netns = run.target->id();
     header.netns_path = run.record.netns_path;
     header.moved_by = run.moved_by;
     Journal j(*run.state_dir, std::move(header), run.record.pin ? run.target : nullptr);
-    settle_earlier_run(j, *run.target, *run.state_dir);
+    settle_earlier_run(j, *run.target, *run.state_dir, run.open_socket);
     return j;
 }
 
@@ -182,10 +182,6 @@ void hand_over(const PipelineRun& run, Ends& ends, const std::vector<ResolvedDev
 
 }  // namespace
 
-NetlinkSocket kernel_socket(const Netns& netns) {
-    return NetlinkSocket::open_in(netns);
-}
-
 Netns open_config_target(const OciConfig& cfg, const OciState& st) {
     if (!cfg.netns.private_netns)
         throw HookError(ExitCode::refused,
@@ -247,8 +243,8 @@ PipelineResult run_pipeline(const PipelineRun& run) {
     result.refusal = std::move(refusal);
     if (!acting || result.plan.moves.empty()) return result;
     if (run.before_act) run.before_act();
-    result.moved = act(*journal, result.plan, ends.host(), {*run.target, *ends.target_sock},
-                       result.decisions);
+    result.moved =
+        act(*journal, result.plan, ends.host(), {*run.target, *ends.target_sock}, result.decisions);
     return result;
 }
 

@@ -33,16 +33,14 @@ void refuse_own_netns(const Netns& self, const Netns& target);
 // dry_run: every check, no lock, no record, no change (`check`); act: the hook, `move`.
 enum class PipelineMode { dry_run, act };
 
-// The socket each netns is talked to through: the kernel's, or in tests the fake kernel or
-// one injecting faults (tests/support).
-using SocketFactory = std::function<NetlinkSocket(const Netns&)>;
-NetlinkSocket kernel_socket(const Netns& netns);
-
 // The write-ahead record a run keeps (act mode): for container `id` with `bundle`.
 struct RecordName {
     RecordName() = default;
     RecordName(std::string id, std::string bundle, std::string netns_path, bool pin)
-        : id(std::move(id)), bundle(std::move(bundle)), netns_path(std::move(netns_path)), pin(pin) {}
+        : id(std::move(id)),
+          bundle(std::move(bundle)),
+          netns_path(std::move(netns_path)),
+          pin(pin) {}
     std::string id;
     std::string bundle;
     std::string netns_path;  // the config's netns path, kept in the record

@@ -35,11 +35,12 @@ std::optional<Netns> find_container_netns(const ContainerRecord& rec, const Stat
 }
 
 std::vector<std::string> give_back(const ContainerRecord& rec, const Netns* container,
-                                   const char* why, const StateDir& dir) {
+                                   const char* why, const StateDir& dir,
+                                   const SocketFactory& open) {
     Netns self = Netns::current();
-    NetlinkSocket host_sock = NetlinkSocket::open_in(self);
+    NetlinkSocket host_sock = open(self);
     std::optional<NetlinkSocket> ctr_sock;
-    if (container) ctr_sock.emplace(NetlinkSocket::open_in(*container));
+    if (container) ctr_sock.emplace(open(*container));
     std::optional<NetnsEnd> ctr_end;
     if (container) ctr_end.emplace(NetnsEnd{*container, *ctr_sock});
 
@@ -72,7 +73,8 @@ void release_record(const StateDir& dir, const std::string& file, const Containe
     dir.remove_file(file);
 }
 
-void settle_earlier_run(Journal& journal, const Netns& target, const StateDir& dir) {
+void settle_earlier_run(Journal& journal, const Netns& target, const StateDir& dir,
+                        const SocketFactory& open) {
     const std::optional<ContainerRecord>& earlier = journal.earlier();
     if (!earlier || (earlier->committed && earlier->netns == target.id())) return;
     NETDEV_LOG(info) << "an earlier run for this container "
@@ -85,7 +87,7 @@ void settle_earlier_run(Journal& journal, const Netns& target, const StateDir& d
                   earlier->netns == target.id() ? &target
                   : found                       ? &*found
                                                 : nullptr,
-                  "createRuntime again", dir);
+                  "createRuntime again", dir, open);
     } catch (const HookError& e) {
         throw HookError(ExitCode::restore_incomplete,
                         "an earlier run for this container left devices that cannot be given "

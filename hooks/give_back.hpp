@@ -8,6 +8,7 @@
 #include "common/netns.hpp"
 #include "common/state_dir.hpp"
 #include "netdev/journal.hpp"
+#include "netdev/netlink_socket.hpp"
 
 namespace netdev {
 
@@ -23,8 +24,10 @@ std::optional<Netns> find_container_netns(const ContainerRecord& rec, const Stat
 // meanwhile waits until it is back as it was. A device returned to the initial netns is
 // brought back from there (device_whereabouts.hpp). Returns a note for each device not given
 // back from the host or the container ("v1: destroyed with its netns").
+// `open`: the sockets, the kernel's unless a test injects its own.
 std::vector<std::string> give_back(const ContainerRecord& rec, const Netns* container,
-                                   const char* why, const StateDir& dir);
+                                   const char* why, const StateDir& dir,
+                                   const SocketFactory& open = kernel_socket);
 
 // The record `file` and its pin are removed (after give_back, or when nothing is to be done).
 void release_record(const StateDir& dir, const std::string& file, const ContainerRecord& rec);
@@ -33,6 +36,7 @@ void release_record(const StateDir& dir, const std::string& file, const Containe
 // or of an earlier container with the same id and bundle, is rolled back first, so this run
 // starts from the host as it was. A finished run's record for this netns is kept: it is the
 // evidence for devices already moved (Journal::moved_here).
-void settle_earlier_run(Journal& journal, const Netns& target, const StateDir& dir);
+void settle_earlier_run(Journal& journal, const Netns& target, const StateDir& dir,
+                        const SocketFactory& open = kernel_socket);
 
 }  // namespace netdev

@@ -30,10 +30,10 @@ DeviceRequestSet checked(DeviceRequestSet request, const Policy& policy) {
 
 DeviceRequestSet request_for_container(const OciConfig& cfg, const OciState& st,
                                        const Policy& policy) {
-    return checked({cfg.source, cfg.devices_source, cfg.devices,
-                    kube_pod_of(cfg.annotations, st.annotations),
-                    carry_l3_asked(cfg.annotations, st.annotations)},
-                   policy);
+    return checked(
+        {cfg.source, cfg.devices_source, cfg.devices, kube_pod_of(cfg.annotations, st.annotations),
+         carry_l3_asked(cfg.annotations, st.annotations)},
+        policy);
 }
 
 DeviceRequestSet request_from_command_line(const std::vector<std::string>& words,

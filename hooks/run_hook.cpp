@@ -12,8 +12,8 @@
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
 #include "common/read_file.hpp"
-#include "hooks/container_check.hpp"
 #include "common/target_hold.hpp"
+#include "hooks/container_check.hpp"
 #include "hooks/device_move.hpp"
 #include "hooks/device_whereabouts.hpp"
 #include "hooks/native_net_devices.hpp"
@@ -92,18 +92,18 @@ void run_hook(const CliOptions& options, int state_fd) {
     StateDir dir(options.state_dir);
     std::optional<std::string> runtime =
         runtime_mover(cfg, {options.native, options.runtime_path, true}, policy, &dir);
-    run_pipeline({.mode = PipelineMode::act,
-                  .request = request,
-                  .policy = policy,
-                  .target = &target,
-                  .state_dir = &dir,
-                  // With restore on, the netns is pinned so that a veth in it outlives the
-                  // container.
-                  .record = {st.id, st.bundle, cfg.netns.path,
-                             restore_on(options, st.annotations) ||
-                                 restore_on(options, cfg.annotations)},
-                  .moved_by = runtime.value_or(""),
-                  .sysfs_root = options.sysfs_root});
+    run_pipeline(
+        {.mode = PipelineMode::act,
+         .request = request,
+         .policy = policy,
+         .target = &target,
+         .state_dir = &dir,
+         // With restore on, the netns is pinned so that a veth in it outlives the
+         // container.
+         .record = {st.id, st.bundle, cfg.netns.path,
+                    restore_on(options, st.annotations) || restore_on(options, cfg.annotations)},
+         .moved_by = runtime.value_or(""),
+         .sysfs_root = options.sysfs_root});
 }
 
 void run_status(const CliOptions& options, std::ostream& out) {

@@ -1,8 +1,9 @@
 #pragma once
 // oci-netdev-runtime: a drop-in for runc that adds the hook to a container's config.json when
 // the container asks for devices, for engines that cannot register hooks themselves
-// (containerd 1.6, Docker 20.10; docs/runtimes.md "Docker and containerd"). The decisions live here,
-// free of side effects, so they can be tested without a runtime; runtime_wrapper_main.cpp acts.
+// (containerd 1.6, Docker 20.10; docs/runtimes.md "Docker and containerd"). The decisions live
+// here, free of side effects, so they can be tested without a runtime; runtime_wrapper_main.cpp
+// acts.
 #include <optional>
 #include <string>
 #include <string_view>

@@ -30,8 +30,8 @@ AddressRecord parse_address(const nlmsghdr& nlh);
 // The runtime-spec's selection ("Network Devices"): IFA_F_PERMANENT and RT_SCOPE_UNIVERSE.
 bool is_carried(const AddressRecord& addr);
 
-// `ip address show dev X`, kernel-filtered by ifindex (strict dump, docs/kernel-facts.md K11), retried
-// when a concurrent change interrupts the dump.
+// `ip address show dev X`, kernel-filtered by ifindex (strict dump, docs/kernel-facts.md K11),
+// retried when a concurrent change interrupts the dump.
 std::vector<AddressRecord> dump_addresses(NetlinkSocket& sock, int index,
                                           const std::string& device);
 

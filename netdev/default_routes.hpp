@@ -7,8 +7,9 @@
 namespace netdev {
 
 // `ip route show table all` and `ip -6 route show table all`, kept to default routes
-// (destination length 0, or 1: the split default VPNs install; unicast): the ifindex of each RTA_OIF, of each RTA_MULTIPATH
-// nexthop, and of the nexthop objects a route names by RTA_NH_ID (`ip nexthop`).
+// (destination length 0, or 1: the split default VPNs install; unicast): the ifindex of each
+// RTA_OIF, of each RTA_MULTIPATH nexthop, and of the nexthop objects a route names by RTA_NH_ID
+// (`ip nexthop`).
 std::set<int> default_route_devices(NetlinkSocket& sock);
 
 }  // namespace netdev

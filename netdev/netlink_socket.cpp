@@ -228,4 +228,8 @@ void NetlinkSocket::exchange_datagram(std::span<nlmsghdr* const> msgs, std::size
     }
 }
 
+NetlinkSocket kernel_socket(const Netns& netns) {
+    return NetlinkSocket::open_in(netns);
+}
+
 }  // namespace netdev

@@ -79,4 +79,10 @@ class NetlinkSocket {
     std::vector<std::byte> receive_buffer_;  // allocated once, reused by every request
 };
 
+// The socket each netns is talked to through: the kernel's (kernel_socket), or in tests the
+// fake kernel or one injecting faults (tests/support). Every step that opens a socket for a
+// run (the pipeline, give-back) takes one, so a test drives the same code.
+using SocketFactory = std::function<NetlinkSocket(const Netns&)>;
+NetlinkSocket kernel_socket(const Netns& netns);
+
 }  // namespace netdev

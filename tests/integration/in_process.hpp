@@ -87,9 +87,10 @@ inline std::optional<HookError> pipeline_in_process(const World& w,
     return std::nullopt;
 }
 
-inline std::optional<HookError> move_in_process(
-    const World& w, const std::vector<NetDeviceRequest>& reqs,
-    const std::function<void()>& between = {}, const SocketFactory& open = kernel_socket) {
+inline std::optional<HookError> move_in_process(const World& w,
+                                                const std::vector<NetDeviceRequest>& reqs,
+                                                const std::function<void()>& between = {},
+                                                const SocketFactory& open = kernel_socket) {
     return pipeline_in_process(w, reqs, {.between = between, .open = open});
 }
 
