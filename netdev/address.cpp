@@ -125,15 +125,13 @@ std::string AddressRecord::describe() const {
 }
 
 AddressRecord parse_address(const nlmsghdr& nlh) {
-    if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(ifaddrmsg))
-        throw_malformed("RTM_NEWADDR", "shorter than ifaddrmsg");
+    const auto& ifa = payload_as<ifaddrmsg>(nlh, "RTM_NEWADDR", "ifaddrmsg");
     AddressParse p;
-    const auto* ifa = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(&nlh));
-    p.rec.family = ifa->ifa_family;
-    p.rec.prefixlen = ifa->ifa_prefixlen;
-    p.rec.scope = ifa->ifa_scope;
-    p.rec.flags = ifa->ifa_flags;
-    p.rec.index = static_cast<int>(ifa->ifa_index);
+    p.rec.family = ifa.ifa_family;
+    p.rec.prefixlen = ifa.ifa_prefixlen;
+    p.rec.scope = ifa.ifa_scope;
+    p.rec.flags = ifa.ifa_flags;
+    p.rec.index = static_cast<int>(ifa.ifa_index);
     if (mnl_attr_parse(&nlh, sizeof(ifaddrmsg), parse_address_attr, &p) == MNL_CB_ERROR)
         throw_malformed("RTM_NEWADDR", p.problem);
     return std::move(p.rec);

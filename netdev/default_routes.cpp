@@ -4,7 +4,10 @@
 #include <linux/rtnetlink.h>
 
 #include <map>
+#include <span>
 #include <vector>
+
+#include "netdev/route_nexthops.hpp"
 
 namespace netdev {
 namespace {
@@ -15,27 +18,21 @@ struct DefaultRoutes {
 };
 
 void add_multipath(const nlattr* attr, std::set<int>& oifs) {
-    const auto* p = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr));
-    std::size_t left = mnl_attr_get_payload_len(attr);
-    while (left >= sizeof(rtnexthop)) {
-        const auto* nh = reinterpret_cast<const rtnexthop*>(p);
-        if (nh->rtnh_len < sizeof(rtnexthop) || nh->rtnh_len > left) break;
-        oifs.insert(nh->rtnh_ifindex);
-        std::size_t step = RTNH_ALIGN(nh->rtnh_len);
-        if (step >= left) break;
-        p += step;
-        left -= step;
-    }
+    std::span<const std::uint8_t> data(static_cast<const std::uint8_t*>(mnl_attr_get_payload(attr)),
+                                       mnl_attr_get_payload_len(attr));
+    for_each_rtnexthop(data,
+                       [&](std::size_t, const rtnexthop& nh) { oifs.insert(nh.rtnh_ifindex); });
 }
 
 void parse_route(const nlmsghdr& nlh, DefaultRoutes& out) {
     if (nlh.nlmsg_type != RTM_NEWROUTE) return;
-    const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(&nlh));
-    bool ip = rtm->rtm_family == AF_INET || rtm->rtm_family == AF_INET6;
+    // Refused, not skipped: a default route left unread would hide an uplink.
+    const auto& rtm = payload_as<rtmsg>(nlh, "RTM_NEWROUTE", "rtmsg");
+    bool ip = rtm.rtm_family == AF_INET || rtm.rtm_family == AF_INET6;
     // A /1 is half the address space: VPNs route 0.0.0.0/1 + 128.0.0.0/1 (::/1 + 8000::/1)
     // over their device instead of a default route, and it carries the host's traffic all
     // the same.
-    if (!ip || rtm->rtm_dst_len > 1 || rtm->rtm_type != RTN_UNICAST) return;
+    if (!ip || rtm.rtm_dst_len > 1 || rtm.rtm_type != RTN_UNICAST) return;
     auto cb = [](const nlattr* attr, void* data) -> int {
         auto& o = *static_cast<DefaultRoutes*>(data);
         switch (mnl_attr_get_type(attr)) {
@@ -57,54 +54,60 @@ void parse_route(const nlmsghdr& nlh, DefaultRoutes& out) {
 }
 
 // A nexthop object: its device, or the members of its group.
-struct Nexthop {
+struct NexthopObject {
     int oif = 0;
     std::vector<std::uint32_t> group;
 };
 
-std::map<std::uint32_t, Nexthop> dump_nexthops(NetlinkSocket& sock) {
-    MessageBuilder msg(RTM_GETNEXTHOP, NLM_F_DUMP);
-    msg.extra_header<nhmsg>().nh_family = AF_UNSPEC;
-    std::map<std::uint32_t, Nexthop> out;
-    sock.transact(msg, "list nexthops", [&](const nlmsghdr& nlh) {
-        if (nlh.nlmsg_type != RTM_NEWNEXTHOP) return;
-        std::pair<std::uint32_t, Nexthop> nh{};
-        auto cb = [](const nlattr* attr, void* data) -> int {
-            auto& n = *static_cast<std::pair<std::uint32_t, Nexthop>*>(data);
-            std::uint16_t type = mnl_attr_get_type(attr);
-            if (type == NHA_ID && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-                n.first = mnl_attr_get_u32(attr);
-            if (type == NHA_OIF && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-                n.second.oif = static_cast<int>(mnl_attr_get_u32(attr));
-            if (type == NHA_GROUP) {
-                const auto* g = static_cast<const nexthop_grp*>(mnl_attr_get_payload(attr));
-                std::size_t count = mnl_attr_get_payload_len(attr) / sizeof(nexthop_grp);
-                for (std::size_t i = 0; i < count; ++i) n.second.group.push_back(g[i].id);
-            }
-            return MNL_CB_OK;
-        };
-        mnl_attr_parse(&nlh, sizeof(nhmsg), cb, &nh);
-        out[nh.first] = std::move(nh.second);
+std::map<std::uint32_t, NexthopObject> dump_nexthops(NetlinkSocket& sock) {
+    return retry_interrupted_dump([&] {
+        MessageBuilder msg(RTM_GETNEXTHOP, NLM_F_DUMP);
+        msg.extra_header<nhmsg>().nh_family = AF_UNSPEC;
+        std::map<std::uint32_t, NexthopObject> out;
+        sock.transact(msg, "list nexthops", [&](const nlmsghdr& nlh) {
+            if (nlh.nlmsg_type != RTM_NEWNEXTHOP) return;
+            payload_as<nhmsg>(nlh, "RTM_NEWNEXTHOP", "nhmsg");
+            std::pair<std::uint32_t, NexthopObject> nh{};
+            auto cb = [](const nlattr* attr, void* data) -> int {
+                auto& n = *static_cast<std::pair<std::uint32_t, NexthopObject>*>(data);
+                std::uint16_t type = mnl_attr_get_type(attr);
+                if (type == NHA_ID && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                    n.first = mnl_attr_get_u32(attr);
+                if (type == NHA_OIF && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+                    n.second.oif = static_cast<int>(mnl_attr_get_u32(attr));
+                if (type == NHA_GROUP) {
+                    const auto* g = static_cast<const nexthop_grp*>(mnl_attr_get_payload(attr));
+                    std::size_t count = mnl_attr_get_payload_len(attr) / sizeof(nexthop_grp);
+                    for (std::size_t i = 0; i < count; ++i) n.second.group.push_back(g[i].id);
+                }
+                return MNL_CB_OK;
+            };
+            mnl_attr_parse(&nlh, sizeof(nhmsg), cb, &nh);
+            out[nh.first] = std::move(nh.second);
+        });
+        return out;
     });
-    return out;
 }
 
 }  // namespace
 
 std::set<int> default_route_devices(NetlinkSocket& sock) {
-    MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
-    // AF_UNSPEC and RT_TABLE_UNSPEC: both families, every table (not only main).
-    auto& rtm = msg.extra_header<rtmsg>();
-    rtm.rtm_family = AF_UNSPEC;
-    rtm.rtm_table = RT_TABLE_UNSPEC;
-    // Default routes are unicast: a strict dump (K11) then leaves out the local table's route
-    // per address of every host device.
-    rtm.rtm_type = RTN_UNICAST;
-    DefaultRoutes routes;
-    sock.transact(msg, "list routes", [&](const nlmsghdr& nlh) { parse_route(nlh, routes); });
+    DefaultRoutes routes = retry_interrupted_dump([&] {
+        MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
+        // AF_UNSPEC and RT_TABLE_UNSPEC: both families, every table (not only main).
+        auto& rtm = msg.extra_header<rtmsg>();
+        rtm.rtm_family = AF_UNSPEC;
+        rtm.rtm_table = RT_TABLE_UNSPEC;
+        // Default routes are unicast: a strict dump (K11) then leaves out the local table's
+        // route per address of every host device.
+        rtm.rtm_type = RTN_UNICAST;
+        DefaultRoutes fresh;
+        sock.transact(msg, "list routes", [&](const nlmsghdr& nlh) { parse_route(nlh, fresh); });
+        return fresh;
+    });
     routes.oifs.erase(0);
     if (routes.nexthop_ids.empty()) return routes.oifs;
-    std::map<std::uint32_t, Nexthop> nexthops = dump_nexthops(sock);
+    std::map<std::uint32_t, NexthopObject> nexthops = dump_nexthops(sock);
     for (std::uint32_t id : routes.nexthop_ids) {
         auto it = nexthops.find(id);
         if (it == nexthops.end()) continue;

@@ -153,12 +153,10 @@ const std::vector<std::uint8_t>& LinkInfo::identity() const noexcept {
 }
 
 LinkInfo parse_link(const nlmsghdr& nlh) {
-    if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(ifinfomsg))
-        throw_malformed("RTM_NEWLINK", "shorter than ifinfomsg");
+    const auto& ifi = payload_as<ifinfomsg>(nlh, "RTM_NEWLINK", "ifinfomsg");
     LinkParse p;
-    const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(&nlh));
-    p.link.index = ifi->ifi_index;
-    p.link.flags = ifi->ifi_flags;
+    p.link.index = ifi.ifi_index;
+    p.link.flags = ifi.ifi_flags;
     if (mnl_attr_parse(&nlh, sizeof(ifinfomsg), parse_link_attr, &p) == MNL_CB_ERROR)
         throw_malformed("RTM_NEWLINK", p.problem.empty() ? "bad attribute" : p.problem);
     if (p.link.index <= 0 || p.link.name.empty())

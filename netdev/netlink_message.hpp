@@ -12,6 +12,29 @@
 
 namespace netdev {
 
+// A reply that no kernel sends (payload shorter than its header, an attribute shorter or
+// longer than its type): HookError with EBADMSG, naming the message type and the problem.
+[[noreturn]] void throw_malformed(const char* message_type, const std::string& why);
+
+// The fixed family header at the start of a message's payload (rtmsg, ifinfomsg, ifaddrmsg,
+// nhmsg, nlmsgerr...), or nullptr when the payload is shorter than T: the one way a payload
+// struct is read from what the kernel sent.
+template <typename T>
+const T* payload_as(const nlmsghdr* nlh) noexcept {
+    if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN || nlh->nlmsg_len - MNL_NLMSG_HDRLEN < sizeof(T))
+        return nullptr;
+    return static_cast<const T*>(mnl_nlmsg_get_payload(nlh));
+}
+
+// payload_as(), throwing throw_malformed(message_type, "shorter than <header>") instead of
+// returning nullptr.
+template <typename T>
+const T& payload_as(const nlmsghdr& nlh, const char* message_type, const char* header) {
+    const T* p = payload_as<T>(&nlh);
+    if (!p) throw_malformed(message_type, std::string("shorter than ") + header);
+    return *p;
+}
+
 class MessageBuilder {
   public:
     // NLM_F_REQUEST, sequence number and (for non-dumps) NLM_F_ACK are added when sent.

@@ -55,9 +55,9 @@ KernelAnswer checked_code(int code, const char* what) {
 }
 
 KernelAnswer decode_error(const nlmsghdr& nlh) {
+    const auto* err = payload_as<nlmsgerr>(&nlh);
+    if (!err) return malformed("truncated NLMSG_ERROR");
     std::size_t payload_len = mnl_nlmsg_get_payload_len(&nlh);
-    if (payload_len < sizeof(nlmsgerr)) return malformed("truncated NLMSG_ERROR");
-    const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(&nlh));
     KernelAnswer answer = checked_code(err->error, "NLMSG_ERROR");
     if (answer.error == 0 || answer.malformed) return answer;
     // The TLVs follow the echoed request header, or, without NETLINK_CAP_ACK (or on a kernel
@@ -75,9 +75,10 @@ KernelAnswer decode_error(const nlmsghdr& nlh) {
 }
 
 KernelAnswer decode_done(const nlmsghdr& nlh) {
-    if (mnl_nlmsg_get_payload_len(&nlh) < sizeof(int)) return {};
+    const int* payload = payload_as<int>(&nlh);
+    if (!payload) return {};
     int code = 0;
-    std::memcpy(&code, mnl_nlmsg_get_payload(&nlh), sizeof code);
+    std::memcpy(&code, payload, sizeof code);
     KernelAnswer answer = checked_code(code, "NLMSG_DONE");
     if (answer.error && !answer.malformed) answer.extack = parse_extack(nlh, sizeof(int));
     return answer;

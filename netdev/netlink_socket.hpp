@@ -29,10 +29,6 @@ inline constexpr int kDumpAttempts = 5;
 // that aligns to 0) or walks past the datagram (found by tests/fuzz/fuzz_netlink.cpp).
 bool message_fits(const nlmsghdr* nlh, int len);
 
-// A reply that no kernel sends (payload shorter than its header, an attribute shorter or
-// longer than its type): HookError with EBADMSG, naming the message type and the problem.
-[[noreturn]] void throw_malformed(const char* message_type, const std::string& why);
-
 // Runs `attempt` (one whole dump into fresh results) again while a concurrent change
 // interrupts it (NLM_F_DUMP_INTR, reported by transact() as EINTR), at most kDumpAttempts
 // times: a busy host changes links and addresses under a dump.

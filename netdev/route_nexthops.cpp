@@ -8,19 +8,6 @@
 namespace netdev {
 namespace {
 
-// Calls f(offset of the rtnexthop, its header) for each whole entry of `data`.
-template <typename F>
-void for_each_entry(const std::vector<std::uint8_t>& data, F f) {
-    std::size_t off = 0;
-    while (off + sizeof(rtnexthop) <= data.size()) {
-        rtnexthop nh;
-        std::memcpy(&nh, data.data() + off, sizeof nh);
-        if (nh.rtnh_len < sizeof nh || off + nh.rtnh_len > data.size()) return;
-        f(off, nh);
-        off += RTNH_ALIGN(nh.rtnh_len);
-    }
-}
-
 std::vector<std::uint8_t> gateway_of(const std::vector<std::uint8_t>& data, std::size_t off,
                                      const rtnexthop& nh) {
     // rtnexthop's attributes are rtattr, laid out like nlattr; copied for alignment.
@@ -45,7 +32,7 @@ std::vector<std::uint8_t> gateway_of(const std::vector<std::uint8_t>& data, std:
 
 std::vector<Nexthop> nexthops(const RawAttribute& multipath) {
     std::vector<Nexthop> out;
-    for_each_entry(multipath.data, [&](std::size_t off, const rtnexthop& nh) {
+    for_each_rtnexthop(multipath.data, [&](std::size_t off, const rtnexthop& nh) {
         out.push_back(
             {nh.rtnh_ifindex, nh.rtnh_flags, nh.rtnh_hops, gateway_of(multipath.data, off, nh)});
     });
@@ -54,7 +41,7 @@ std::vector<Nexthop> nexthops(const RawAttribute& multipath) {
 
 std::vector<std::uint8_t> with_device(const RawAttribute& multipath, int ifindex) {
     std::vector<std::uint8_t> out = multipath.data;
-    for_each_entry(out, [&](std::size_t off, rtnexthop nh) {
+    for_each_rtnexthop(out, [&](std::size_t off, rtnexthop nh) {
         nh.rtnh_ifindex = ifindex;
         nh.rtnh_flags &= RTNH_F_ONLINK;
         std::memcpy(out.data() + off, &nh, sizeof nh);

@@ -1,7 +1,12 @@
 #pragma once
 // The nexthops of a multipath route (RTA_MULTIPATH: rtnexthop entries, each followed by its
 // own attributes), read and rewritten for another device.
+#include <linux/rtnetlink.h>
+
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <span>
 #include <vector>
 
 #include "netdev/raw_attribute.hpp"
@@ -14,6 +19,23 @@ struct Nexthop {
     std::uint8_t hops = 0;              // weight - 1
     std::vector<std::uint8_t> gateway;  // RTA_GATEWAY, empty when none
 };
+
+// The one walk over an RTA_MULTIPATH payload: calls f(offset of the entry, its rtnexthop,
+// copied for alignment) for each whole entry. An entry shorter than rtnexthop or longer than
+// what is left ends the walk; nothing past `data` is read.
+template <typename F>
+void for_each_rtnexthop(std::span<const std::uint8_t> data, F&& f) {
+    std::size_t off = 0;
+    while (data.size() - off >= sizeof(rtnexthop)) {
+        rtnexthop nh;
+        std::memcpy(&nh, data.data() + off, sizeof nh);
+        if (nh.rtnh_len < sizeof nh || nh.rtnh_len > data.size() - off) return;
+        f(off, nh);
+        std::size_t step = RTNH_ALIGN(nh.rtnh_len);
+        if (step >= data.size() - off) return;
+        off += step;
+    }
+}
 
 // Each nexthop of an RTA_MULTIPATH attribute; a truncated entry ends the list.
 std::vector<Nexthop> nexthops(const RawAttribute& multipath);

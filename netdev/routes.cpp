@@ -13,8 +13,6 @@
 namespace netdev {
 namespace {
 
-constexpr int kDumpAttempts = 5;
-
 // Configuration, not state: RTA_TABLE is kept in `table`, RTA_CACHEINFO is counters and
 // expiry, RTA_NH_ID names a nexthop object of the source netns (the dump also carries the
 // nexthop itself, which is what is replayed).
@@ -54,17 +52,17 @@ struct Parsed {
 };
 
 RouteRecord parse_route_with_expiry(const nlmsghdr& nlh, bool& expiring) {
+    const auto& rtm = payload_as<rtmsg>(nlh, "RTM_NEWROUTE", "rtmsg");
     RouteRecord r;
-    const auto* rtm = static_cast<const rtmsg*>(mnl_nlmsg_get_payload(&nlh));
-    r.family = rtm->rtm_family;
-    r.dst_len = rtm->rtm_dst_len;
-    r.src_len = rtm->rtm_src_len;
-    r.tos = rtm->rtm_tos;
-    r.table = rtm->rtm_table;
-    r.protocol = rtm->rtm_protocol;
-    r.scope = rtm->rtm_scope;
-    r.type = rtm->rtm_type;
-    r.flags = rtm->rtm_flags;
+    r.family = rtm.rtm_family;
+    r.dst_len = rtm.rtm_dst_len;
+    r.src_len = rtm.rtm_src_len;
+    r.tos = rtm.rtm_tos;
+    r.table = rtm.rtm_table;
+    r.protocol = rtm.rtm_protocol;
+    r.scope = rtm.rtm_scope;
+    r.type = rtm.rtm_type;
+    r.flags = rtm.rtm_flags;
     Parsed p{r};
     auto cb = [](const nlattr* attr, void* data) -> int {
         auto& p = *static_cast<Parsed*>(data);
@@ -121,16 +119,11 @@ void dump_family(NetlinkSocket& sock, std::uint8_t family, int index, const std:
 // Both families, one dump after the other (a socket runs one dump at a time: EBUSY), retried
 // when a concurrent change interrupts one.
 std::vector<RouteRecord> dump(NetlinkSocket& sock, int index, const std::string& what) {
-    for (int attempt = 1;; ++attempt) {
+    return retry_interrupted_dump([&] {
         std::vector<RouteRecord> out;
-        try {
-            for (std::uint8_t family : {AF_INET, AF_INET6})
-                dump_family(sock, family, index, what, out);
-            return out;
-        } catch (const HookError& e) {
-            if (e.sys_errno() != EINTR || attempt == kDumpAttempts) throw;
-        }
-    }
+        for (std::uint8_t family : {AF_INET, AF_INET6}) dump_family(sock, family, index, what, out);
+        return out;
+    });
 }
 
 bool has_gateway(const RouteRecord& r) {

@@ -1,6 +1,8 @@
 // libFuzzer target: arbitrary bytes as the kernel's side of a netlink socket. The input is
-//   byte 0: what to run: 0 parse_link, 1 parse_address (the rest is one message), otherwise
-//           a request through the real NetlinkSocket loop, picked by byte 1 (see run_request),
+//   byte 0: what to run, modulo 4: 0 parse_link, 1 parse_address, 3 parse_route and its
+//           multipath walk (the rest is one message), 2 a request through the real
+//           NetlinkSocket loop, picked by byte 1 (see run_request: links, addresses, routes,
+//           the guardrails' default routes and whole set),
 //           byte 2 setting the send-buffer limit, the rest being the kernel's reply datagrams,
 //           each as a 2-byte little-endian length and that many bytes.
 // Reply sequence numbers are mapped onto the requests actually sent (a fuzzer cannot guess
@@ -21,8 +23,12 @@
 
 #include "common/error.hpp"
 #include "netdev/address.hpp"
+#include "netdev/default_routes.hpp"
+#include "netdev/guardrails.hpp"
 #include "netdev/link.hpp"
 #include "netdev/netlink_socket.hpp"
+#include "netdev/route_nexthops.hpp"
+#include "netdev/routes.hpp"
 
 namespace {
 
@@ -82,7 +88,7 @@ std::vector<AddressRecord> some_addresses() {
 }
 
 void run_request(std::uint8_t which, NetlinkSocket& sock) {
-    switch (which % 7) {
+    switch (which % 11) {
         case 0:
             list_links(sock);
             break;
@@ -100,6 +106,18 @@ void run_request(std::uint8_t which, NetlinkSocket& sock) {
             break;
         case 5:
             restore_addresses(sock, 3, "v0", "c0", some_addresses());
+            break;
+        case 7:
+            dump_routes(sock, 3, "eth0");
+            break;
+        case 8:
+            list_routes(sock);
+            break;
+        case 9:
+            default_route_devices(sock);
+            break;
+        case 10:
+            host_guarded_set(sock);
             break;
         default: {
             LinkInfo link;
@@ -131,12 +149,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size < 3) return 0;
     std::span<const std::uint8_t> input(data, size);
     try {
-        switch (data[0] % 3) {
+        switch (data[0] % 4) {
             case 0:
                 parse_one(input.subspan(1), [](const nlmsghdr& n) { parse_link(n); });
                 break;
             case 1:
                 parse_one(input.subspan(1), [](const nlmsghdr& n) { parse_address(n); });
+                break;
+            case 3:
+                parse_one(input.subspan(1), [](const nlmsghdr& n) {
+                    RouteRecord r = parse_route(n);
+                    r.output_indexes();
+                    r.describe("eth0");
+                    if (const RouteAttribute* mp = find_raw(r.replayed, RTA_MULTIPATH))
+                        with_device(*mp, 7);
+                });
                 break;
             default: {
                 std::size_t max_datagram = 40 + std::size_t(data[2]) * 8;

@@ -15,7 +15,9 @@
 
 #include "common/error.hpp"
 #include "netdev/address.hpp"
+#include "netdev/default_routes.hpp"
 #include "netdev/link.hpp"
+#include "netdev/routes.hpp"
 #include "tests/support/fake_kernel.hpp"
 
 using namespace netdev;
@@ -64,6 +66,13 @@ std::string malformed_message(const std::function<void()>& f) {
     }
     FAIL("no error");
     return {};
+}
+
+// An RTM_NEWROUTE whose payload is 4 bytes: shorter than rtmsg (12).
+void reply_short_route(FakeKernel& k, const nlmsghdr& req) {
+    ReplyMessage r(RTM_NEWROUTE, req, NLM_F_MULTI);
+    r.extra_header<std::uint32_t>() = AF_INET;
+    k.queue(r);
 }
 
 }  // namespace
@@ -367,4 +376,36 @@ TEST_CASE("RTM_NEWADDR: a short header or attributes of the wrong size are malfo
         r.put(c.type, c.len, 'a');  // a label without its NUL
         malformed_message([&] { parse_address(*r.nlh); });
     }
+}
+
+TEST_CASE("payload_as: a payload shorter than the header is nullptr, a whole one is read") {
+    alignas(nlmsghdr) std::byte buf[64]{};
+    nlmsghdr* nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = RTM_NEWROUTE;
+    mnl_nlmsg_put_extra_header(nlh, sizeof(rtmsg));
+    nlh->nlmsg_len = MNL_NLMSG_HDRLEN + sizeof(rtmsg) - 1;
+    CHECK(payload_as<rtmsg>(nlh) == nullptr);
+    CHECK(payload_as<std::uint32_t>(nlh) != nullptr);
+    nlh->nlmsg_len = 4;  // shorter than its own header
+    CHECK(payload_as<std::uint32_t>(nlh) == nullptr);
+    nlh->nlmsg_len = MNL_NLMSG_HDRLEN + sizeof(rtmsg);
+    CHECK(payload_as<rtmsg>(nlh) == mnl_nlmsg_get_payload(nlh));
+    CHECK(malformed_message([&] {
+              nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
+              payload_as<rtmsg>(*nlh, "RTM_NEWROUTE", "rtmsg");
+          }) == "malformed RTM_NEWROUTE from the kernel: shorter than rtmsg");
+}
+
+TEST_CASE("a route reply shorter than rtmsg is refused by the route dump and the guardrails") {
+    FakeSocket f([](FakeKernel& k, const nlmsghdr& req) {
+        reply_short_route(k, req);
+        k.done(req);
+    });
+    CHECK(malformed_message([&] { dump_routes(f.sock, 4, "v0"); }) ==
+          "malformed RTM_NEWROUTE from the kernel: shorter than rtmsg");
+    CHECK(malformed_message([&] { list_routes(f.sock); }) ==
+          "malformed RTM_NEWROUTE from the kernel: shorter than rtmsg");
+    // Not skipped: a default route left unread would hide an uplink.
+    CHECK(malformed_message([&] { default_route_devices(f.sock); }) ==
+          "malformed RTM_NEWROUTE from the kernel: shorter than rtmsg");
 }

@@ -5,7 +5,9 @@
 #include <linux/rtnetlink.h>
 
 #include <cstring>
+#include <set>
 
+#include "netdev/default_routes.hpp"
 #include "netdev/route_nexthops.hpp"
 #include "netdev/routes.hpp"
 #include "tests/support/fake_kernel.hpp"
@@ -157,4 +159,67 @@ TEST_CASE("route dump: filtered by RTA_OIF per family; local, kernel, expiring r
     CHECK(rtm_of(f.kernel->requests[0]).rtm_family == AF_INET);
     CHECK(rtm_of(f.kernel->requests[1]).rtm_family == AF_INET6);
     CHECK(u32_attr(f.kernel->requests[0], RTA_OIF) == 4);
+}
+
+namespace {
+
+// A default route (both families' dumps alike) over a multipath of `mp`, with a truncated
+// last entry appended when `truncated`: an rtnexthop whose rtnh_len runs past the attribute.
+void reply_multipath_default(FakeKernel& k, const nlmsghdr& req, const RouteAttribute& mp,
+                             bool truncated) {
+    ReplyMessage r(RTM_NEWROUTE, req, NLM_F_MULTI);
+    auto& rtm = r.extra_header<rtmsg>();
+    rtm.rtm_family = AF_INET;
+    rtm.rtm_table = RT_TABLE_MAIN;
+    rtm.rtm_protocol = RTPROT_STATIC;
+    rtm.rtm_type = RTN_UNICAST;
+    r.put_u32(RTA_TABLE, RT_TABLE_MAIN);
+    std::vector<std::uint8_t> data = mp.data;
+    if (truncated) {
+        rtnexthop nh{};
+        nh.rtnh_len = 64;  // more than is left
+        nh.rtnh_ifindex = 99;
+        std::size_t off = data.size();
+        data.resize(off + sizeof nh);
+        std::memcpy(data.data() + off, &nh, sizeof nh);
+    }
+    r.put(RTA_MULTIPATH, data.data(), data.size());
+    k.queue(r);
+}
+
+}  // namespace
+
+TEST_CASE("a multipath route is parsed: every nexthop, its gateway; a truncated entry ends it") {
+    RouteAttribute mp = multipath({{4, "10.0.0.2"}, {7, "10.0.0.3"}}, RTNH_F_ONLINK);
+    for (bool truncated : {false, true}) {
+        CAPTURE(truncated);
+        FakeSocket f([&](FakeKernel& k, const nlmsghdr& req) {
+            if (static_cast<const rtmsg*>(mnl_nlmsg_get_payload(&req))->rtm_family != AF_INET6)
+                reply_multipath_default(k, req, mp, truncated);
+            k.done(req);
+        });
+        std::vector<RouteRecord> routes = list_routes(f.sock);
+        REQUIRE(routes.size() == 1);
+        CHECK(routes[0].output_indexes() == std::vector<int>{4, 7});
+        CHECK(routes[0].describe() ==
+              "default proto 4 nexthop via 10.0.0.2 dev #4 weight 1 onlink"
+              " nexthop via 10.0.0.3 dev #7 weight 1 onlink");
+        const RouteAttribute* a = find_raw(routes[0].replayed, RTA_MULTIPATH);
+        REQUIRE(a);
+        std::vector<Nexthop> hops = nexthops(*a);
+        REQUIRE(hops.size() == 2);
+        CHECK(hops[0].gateway == ipv4("10.0.0.2"));
+        // The guardrails' walk is the same one: both devices are uplinks, #99 is not read.
+        CHECK(default_route_devices(f.sock) == std::set<int>{4, 7});
+    }
+}
+
+TEST_CASE("the guardrails' route dump is retried when a change interrupts it") {
+    int calls = 0;
+    FakeSocket f([&](FakeKernel& k, const nlmsghdr& req) {
+        reply_multipath_default(k, req, multipath({{3, "10.0.0.1"}}, 0), false);
+        k.done(req, ++calls < 3 ? NLM_F_DUMP_INTR : 0);
+    });
+    CHECK(default_route_devices(f.sock) == std::set<int>{3});
+    CHECK(calls == 3);
 }
