@@ -117,9 +117,14 @@ std::optional<LogSeverity> parse_log_level(std::string_view text) {
     return std::nullopt;
 }
 
+void quiet_logging_until_init() {
+    logging::core::get()->set_logging_enabled(false);
+}
+
 void init_logging(const LogOptions& options) {
     auto core = logging::core::get();
     core->remove_all_sinks();
+    core->set_logging_enabled(true);
     add_stderr_sink(options.stderr_level);
     if (options.syslog) add_syslog_sink();
     if (options.file.empty()) return;

@@ -22,6 +22,9 @@ struct LogOptions {
 };
 
 std::optional<LogSeverity> parse_log_level(std::string_view text);
+// Before init_logging() nothing is logged: Boost.Log's default sink would write a timestamped
+// copy of an early error (a bad argument) to stdout, beside the one line on stderr.
+void quiet_logging_until_init();
 void init_logging(const LogOptions& options);
 // Adds container id and stage to every later record.
 void set_log_context(const std::string& container_id, const std::string& stage);

@@ -27,6 +27,7 @@ int report(netdev::ExitCode code, const std::string& message) {
 
 int main(int argc, char** argv) {
     using namespace netdev;
+    quiet_logging_until_init();
     try {
         CliOptions options = parse_cli(argc, argv);
         if (options.help) {

@@ -1,4 +1,6 @@
 // The standalone commands: `check` (dry run) and `move` (no runtime).
+#include <algorithm>
+
 #include "tests/integration/world.hpp"
 
 using namespace netdev::test;
@@ -74,4 +76,18 @@ TEST_CASE("move --netns PATH refuses a taken name and changes nothing") {
     CHECK(w.on_host("v0") == before);
     CHECK(run_hook_binary(w.host, "", {"move", "--netns", path, "v0=e1"}).exit_code == 0);
     CHECK(w.in_container("e1").up);
+}
+
+TEST_CASE("a bad argument is one line on stderr and nothing on stdout (exit 2)") {
+    // Before logging is set up, Boost.Log's default sink wrote a timestamped copy to stdout.
+    World w;
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"--native", "maybe", "createRuntime"}, {"--deadline", "x"}, {"--runtime", ""}}) {
+        HookResult r = run_hook_binary(w.host, "", args);
+        CAPTURE(args.front());
+        CHECK(r.exit_code == 2);
+        CHECK(r.stdout_text.empty());
+        CHECK(r.stderr_text.starts_with("oci-netdev-hook: error: " + args.front()));
+        CHECK(std::count(r.stderr_text.begin(), r.stderr_text.end(), '\n') == 1);
+    }
 }
