@@ -14,6 +14,7 @@
 
 #include "common/error.hpp"
 #include "common/logging.hpp"
+#include "common/path_search.hpp"
 #include "common/read_file.hpp"
 #include "common/unique_fd.hpp"
 
@@ -35,23 +36,37 @@ std::vector<std::string> split_nul(const std::string& text) {
     return out;
 }
 
+// A regular file starting with "#!"; never waits (a FIFO there is not a script).
 bool starts_with_shebang(const std::string& path) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    struct stat st {};
     char head[2] = {};
-    return fd && ::read(fd.get(), head, 2) == 2 && head[0] == '#' && head[1] == '!';
+    return fd && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) &&
+           ::read(fd.get(), head, 2) == 2 && head[0] == '#' && head[1] == '!';
 }
 
-std::string link_target(const std::string& path) {
+// The text of a symlink such as /proc/PID/exe; nullopt when it cannot be read.
+std::optional<std::string> link_target(const std::string& path) {
     char buf[PATH_MAX];
     ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
-    return n < 0 ? path : std::string(buf, static_cast<std::size_t>(n));
+    if (n < 0) return std::nullopt;
+    return std::string(buf, static_cast<std::size_t>(n));
+}
+
+// The NUL-separated strings of a /proc/PID file (cmdline, environ); empty when unreadable.
+std::vector<std::string> proc_strings(const std::string& file, std::size_t limit) {
+    UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return {};
+    try {
+        return split_nul(read_fd_bounded(fd.get(), limit, file));
+    } catch (const HookError&) {  // the process exited meanwhile, or it is too long
+        return {};
+    }
 }
 
 // The value of `name` in a /proc/PID/environ file; empty when unreadable or unset.
 std::string environ_value(const std::string& environ_file, const std::string& name) {
-    UniqueFd fd(::open(environ_file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return {};
-    for (const std::string& kv : split_nul(read_fd_bounded(fd.get(), 1 << 20, "environ")))
+    for (const std::string& kv : proc_strings(environ_file, 1 << 20))
         if (kv.size() > name.size() && kv.compare(0, name.size(), name) == 0 &&
             kv[name.size()] == '=')
             return kv.substr(name.size() + 1);
@@ -59,24 +74,12 @@ std::string environ_value(const std::string& environ_file, const std::string& na
 }
 
 // argv[0] as the shell resolved it: with a '/', against the process's cwd when relative;
-// without, the first executable in `path_env` (or the shell's default PATH when empty).
+// without, through `path_env` (the shell's default PATH when unset).
 std::string resolve_command(const std::string& argv0, const std::string& proc_dir,
                             const std::string& path_env) {
     if (argv0.find('/') != std::string::npos)
         return argv0[0] == '/' ? argv0 : proc_dir + "/cwd/" + argv0;
-    std::string dirs = path_env.empty()
-                           ? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-                           : path_env;
-    for (std::size_t start = 0; start <= dirs.size();) {
-        std::size_t end = std::min(dirs.find(':', start), dirs.size());
-        std::string dir = dirs.substr(start, end - start);
-        if (!dir.empty()) {
-            std::string candidate = (dir[0] == '/' ? dir : proc_dir + "/cwd/" + dir) + "/" + argv0;
-            if (runtime_at(candidate)) return candidate;
-        }
-        start = end + 1;
-    }
-    return {};
+    return find_in_path(argv0, path_env.empty() ? kDefaultPath : path_env, proc_dir + "/cwd");
 }
 
 bool named_like_a_runtime(const std::string& path) {
@@ -109,7 +112,10 @@ std::optional<std::string> ask_features(const std::string& exec_path) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         pollfd pfd{out_r.get(), POLLIN, 0};
-        if (left.count() <= 0 || ::poll(&pfd, 1, static_cast<int>(left.count())) == 0) break;
+        if (left.count() <= 0) break;
+        int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno == EINTR) continue;  // never into a read that could block
+        if (ready <= 0) break;
         char buf[4096];
         ssize_t n = ::read(out_r.get(), buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
@@ -119,9 +125,17 @@ std::optional<std::string> ask_features(const std::string& exec_path) {
         }
         out.append(buf, static_cast<std::size_t>(n));
     }
-    if (!complete) ::kill(pid, SIGKILL);  // our own child, by pid
+    // A runtime that closed its stdout may still not exit: it gets the time left, then SIGKILL.
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    pid_t done = 0;
+    while (complete && (done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
+           std::chrono::steady_clock::now() < deadline)
+        ::usleep(1000);
+    if (done <= 0) {
+        ::kill(pid, SIGKILL);  // our own child, by pid
+        complete = false;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
     }
     if (!complete || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
     return out;
@@ -145,24 +159,31 @@ std::optional<RuntimeBinary> runtime_at(const std::string& path) {
 
 std::optional<RuntimeBinary> runtime_of_process(const std::string& proc_dir,
                                                 const std::string& path_env) {
+    const std::string exe_link = proc_dir + "/exe";
+    std::optional<std::string> exe = link_target(exe_link);
     // 1. The exe link, run through /proc (its path may not be ours to see).
-    std::string exe = link_target(proc_dir + "/exe");
-    if (named_like_a_runtime(exe)) {
-        std::optional<RuntimeBinary> rt = runtime_at(proc_dir + "/exe");
-        if (rt) rt->label = exe;
+    if (exe && named_like_a_runtime(*exe)) {
+        std::optional<RuntimeBinary> rt = runtime_at(exe_link);
+        if (rt) rt->label = *exe;
         return rt;
     }
-    UniqueFd fd(::open((proc_dir + "/cmdline").c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return std::nullopt;
-    std::vector<std::string> args = split_nul(read_fd_bounded(fd.get(), 1 << 16, "cmdline"));
-    // 2. argv[0], when the exe link names no runtime (crun 1.27: "/").
-    if (!args.empty() && named_like_a_runtime(args[0]))
-        if (std::string path = resolve_command(args[0], proc_dir, path_env); !path.empty())
-            return runtime_at(path);
-    // 3. A "#!" script: argv[1] (not an option such as runc's --root).
-    if (args.size() < 2 || args[1].empty() || args[1][0] == '-') return std::nullopt;
+    std::vector<std::string> args = proc_strings(proc_dir + "/cmdline", 1 << 16);
+    // 2. The exe link reads "/" (crun 1.27.1: a detached mount of its own binary) or cannot
+    // be read: argv[0] names the runtime. What answers `features` is the binary running, which
+    // /proc/PID/exe still executes; argv[0] as resolved only when that link is unusable.
+    if ((!exe || *exe == "/") && !args.empty() && named_like_a_runtime(args[0])) {
+        if (std::optional<RuntimeBinary> rt = runtime_at(exe_link)) {
+            rt->label = args[0];
+            return rt;
+        }
+        std::string path = resolve_command(args[0], proc_dir, path_env);
+        return path.empty() ? std::nullopt : runtime_at(path);
+    }
+    // 3. A "#!" script: argv[1] (not an option such as runc's --root), named like a runtime.
+    if (args.size() < 2 || args[1].empty() || args[1][0] == '-' || !named_like_a_runtime(args[1]))
+        return std::nullopt;
     std::string script = args[1][0] == '/' ? args[1] : proc_dir + "/cwd/" + args[1];
-    if (!starts_with_shebang(script) || !named_like_a_runtime(script)) return std::nullopt;
+    if (!starts_with_shebang(script)) return std::nullopt;
     return runtime_at(script);
 }
 

@@ -24,13 +24,15 @@ struct RuntimeBinary {
 std::optional<RuntimeBinary> parent_runtime();
 
 // The runtime process `proc_dir` (/proc/PID) runs, found in this order (docs/runtimes.md):
-// 1. its exe link, when that names a regular file;
-// 2. else argv[0] of its cmdline: crun 1.27 runs from a detached mount of its own binary, so
-//    its exe reads "/"; argv[0] is the path it was started by, resolved against the process's
-//    cwd when it has a '/', else through `path_env` (a PATH value);
+// 1. its exe link, when that names a runtime;
+// 2. else, when the exe link reads "/" or cannot be read, argv[0] of its cmdline: crun 1.27
+//    runs from a detached mount of its own binary, so its exe reads "/"; argv[0] is the path it
+//    was started by. The exe link still executes that binary, so it is what is asked; only when
+//    it cannot be used is argv[0] resolved (against the process's cwd when it has a '/', else
+//    through `path_env`, a PATH value);
 // 3. else a runtime written as a script ("#!"): argv[1], the script (binfmt_script runs
 //    INTERPRETER SCRIPT ARGS), not its interpreter.
-// nullopt when none is a runtime-named executable.
+// nullopt when none is a runtime-named executable, or the process cannot be read.
 std::optional<RuntimeBinary> runtime_of_process(const std::string& proc_dir,
                                                 const std::string& path_env);
 

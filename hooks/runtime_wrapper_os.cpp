@@ -1,5 +1,7 @@
 #include "hooks/runtime_wrapper_os.hpp"
 
+#include "common/path_search.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -72,18 +74,11 @@ std::string find_real_runtime(const std::string& name) {
         return name;
     }
     const char* path_env = std::getenv("PATH");
-    std::string dirs =
-        path_env ? path_env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    for (std::size_t start = 0; start <= dirs.size();) {
-        std::size_t end = dirs.find(':', start);
-        if (end == std::string::npos) end = dirs.size();
-        std::string dir = dirs.substr(start, end - start);
-        std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-        start = end + 1;
-        if (::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-        if (::access(candidate.c_str(), X_OK) != 0 || same_file(st, self)) continue;
-        return candidate;
-    }
+    std::string found = find_in_path(
+        name, path_env ? path_env : kDefaultPath, "", [&](const std::string& candidate) {
+            return ::stat(candidate.c_str(), &st) == 0 && !same_file(st, self);
+        });
+    if (!found.empty()) return found;
     throw HookError(
         ExitCode::invalid_input,
         "runtime " + name + ": not found in PATH (other than oci-netdev-runtime itself)");

@@ -87,7 +87,10 @@ chmod +x "$work/standin-runc-native" "$work/standin-runc-old"
 # CRUN_PROBE: a command run on the host while the container runs.
 mkdir -p "$work/crun-new/bin"
 crun_new=$work/crun-new/bin/crun
-{ echo '#!/bin/bash'; echo "sealed=$sealed features=netdevices"; cat <<'EOF'
+# Each stand-in runs hooks from its own copy of sealed_parent: /proc/PPID/exe is what the hook
+# asks and caches by inode, as it would be each crun binary.
+cp "$sealed" "$work/crun-new/sealed_parent"
+{ echo '#!/bin/bash'; echo "sealed=$work/crun-new/sealed_parent features=netdevices"; cat <<'EOF'
 set -u
 if [ "$1" = features ]; then
   echo asked >> "$0.asked"
@@ -147,7 +150,8 @@ EOF
 } > "$crun_new"
 crun_mute=$work/crun-mute/bin/crun
 mkdir -p "$work/crun-mute/bin"
-sed 's/^\(sealed=.*\) features=netdevices$/\1 features=none/' "$crun_new" > "$crun_mute"
+cp "$sealed" "$work/crun-mute/sealed_parent"
+sed "s|^sealed=.* features=netdevices\$|sealed=$work/crun-mute/sealed_parent features=none|" "$crun_new" > "$crun_mute"
 chmod +x "$crun_new" "$crun_mute"
 # A hook that writes down what it sees of its parent: the measured fact the stand-in holds.
 cat > "$work/parent-probe" <<'EOF'

@@ -7,6 +7,9 @@
 // The parent's cmdline becomes RUNTIME_ARGV (argv[0] the runtime's path); stdin goes to the
 // hook; the exit status is the hook's. A test stand-in, not shipped.
 // SEALED_PARENT_RUSAGE=FILE appends the hook's CPU time (user+sys, microseconds) to FILE.
+// The hook asks /proc/PPID/exe for `features`, as it would ask crun: this binary then runs the
+// runtime's own `features` (RUNTIME_ARGV[0], passed on in SEALED_PARENT_RUNTIME), so that, as
+// with crun, the binary running is the one that answers.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,6 +43,7 @@ static int seal(char** runtime_argv, int hook_argc, char** hook_argv) {
     if (fd < 0) return die("open");
     if (umount2(tmp, MNT_DETACH) != 0) return die("umount");
     unlink(tmp);
+    setenv("SEALED_PARENT_RUNTIME", runtime_argv[0], 1);
     // The hook travels in the environment, so that the cmdline is the runtime's alone.
     char name[64], count[16];
     snprintf(count, sizeof count, "%d", hook_argc);
@@ -53,6 +57,11 @@ static int seal(char** runtime_argv, int hook_argc, char** hook_argv) {
 }
 
 int main(int argc, char** argv) {
+    const char* runtime = getenv("SEALED_PARENT_RUNTIME");
+    if (argc == 2 && strcmp(argv[1], "features") == 0 && runtime) {
+        execl(runtime, runtime, "features", (char*)NULL);
+        return die("exec the runtime's features");
+    }
     const char* inside = getenv("SEALED_PARENT_HOOK_ARGC");
     if (!inside) {
         int sep = 1;

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -177,4 +178,22 @@ TEST_CASE("runtime detection: parents that are no runtime are never run with `fe
         FakeProc p;
         CHECK_FALSE(p.detect());
     }
+}
+
+TEST_CASE("runtime detection: argv[0] counts only when the exe link reads \"/\" or is unreadable") {
+    // A process running another binary under a runtime's name is not that runtime.
+    FakeProc p;
+    std::string crun = p.program("crun");
+    p.exe("/usr/bin/python3");
+    p.cmdline({crun, "--root", "/r", "run", "t1"});
+    CHECK_FALSE(p.detect());
+}
+
+TEST_CASE("runtime detection: a FIFO named like a runtime script is not waited on") {
+    FakeProc p;
+    std::string fifo = (p.bin / "runc-fifo").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    p.exe("/usr/bin/bash");
+    p.cmdline({"/bin/bash", fifo, "run"});
+    CHECK_FALSE(p.detect());  // returns: O_NONBLOCK, and not a regular file
 }
