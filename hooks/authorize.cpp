@@ -50,6 +50,27 @@ const PolicyRule* find_allow_rule(const Policy& policy, const PolicyQuery& query
     return nullptr;
 }
 
+Decision authorize_moved(const NetDeviceRequest& request, const LinkInfo& in_container,
+                         const Policy& policy, const PolicyQuery& query) {
+    LinkInfo as_asked = in_container;
+    as_asked.name = request.host_name;
+    as_asked.selectors.clear();  // sysfs of the host cannot be read for it any more
+    const PolicyRule* rule = find_allow_rule(policy, query, as_asked);
+    if (!rule && !is_trusted(policy, query.source)) {
+        Decision d = refuse_by_policy(request.host_name, policy, query);
+        d.identity = identity_key(in_container);
+        return d;
+    }
+    std::string why =
+        rule ? "policy " + rule->label : std::string("trusted source ") + source_name(query.source);
+    return {request.host_name,
+            identity_key(in_container),
+            true,
+            why + " (moved by the runtime)",
+            "",
+            {}};
+}
+
 std::vector<Decision> authorize(const std::vector<ResolvedDevice>& devices,
                                 const GuardedSet& guards, const Policy& policy,
                                 const PolicyQuery& query) {

@@ -25,6 +25,13 @@ const PolicyRule* find_allow_rule(const Policy& policy, const PolicyQuery& query
                                   const LinkInfo& device);
 bool rule_matches_device(const PolicyRule& rule, const LinkInfo& device);
 
+// The decision for a device a runtime that moves devices itself has already taken from the
+// host (docs/runtimes.md): the guardrails cannot be asked any more (it is gone from the host),
+// the policy can: a rule matching its host name or an altname (they travel with it), or a
+// trusted source. `in_container` is the device as found there.
+Decision authorize_moved(const NetDeviceRequest& request, const LinkInfo& in_container,
+                         const Policy& policy, const PolicyQuery& query);
+
 // One decision per device found on the host, in request order.
 std::vector<Decision> authorize(const std::vector<ResolvedDevice>& devices,
                                 const GuardedSet& guards, const Policy& policy,

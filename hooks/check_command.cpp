@@ -45,11 +45,6 @@ void check_hand_over(std::ostream& out, const PipelineRun& run, const std::strin
             out << "note: " << r.host_name << " -> " << r.container_name << ": " << runtime
                 << " looks the name up literally after its move and fails the container "
                    "(\"No such device\"); give a literal name\n";
-    if (!run.target) {
-        out << "note: no netns path in the config and no --state: where each device is cannot "
-               "be checked\n";
-        return;
-    }
     PipelineResult r = run_pipeline(run);
     print_decisions(out, r.decisions);
     if (r.refusal) throw *r.refusal;
@@ -84,7 +79,8 @@ void check_to(const CliOptions& options, std::ostream& out) {
         out << "  " << r.host_name << " -> " << r.container_name << "\n";
     Policy policy = load_policy(options.policy_path);
     out << "policy " << policy.path << (policy.present ? "" : " (absent: no rules)") << "\n";
-    DeviceRequestSet request = request_for_container(cfg, st, policy);
+    DeviceRequestSet request = request_for_container(cfg, st);
+    check_request(request, policy);
 
     std::optional<Netns> target;
     if (!cfg.netns.private_netns || !cfg.netns.path.empty() || st.pid)

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/logging.hpp"
+#include "common/netns.hpp"
 #include "netdev/journal.hpp"
 #include "netdev/link.hpp"
 #include "netdev/verify.hpp"
@@ -35,6 +36,9 @@ void check_in_container(NetlinkSocket& sock, const OciState& st, const OciConfig
     validate_container_id(st.id);  // names the record
     const std::string file = record_file_name(st.id, st.bundle);
     std::optional<ContainerRecord> rec = read_record(dir, file);
+    // Only a record of this netns (createContainer runs in it) speaks for these devices: one
+    // left by an earlier container with the same id and bundle does not.
+    if (rec && !(rec->netns == Netns::current().id())) rec.reset();
     const std::string by = rec && !rec->moved_by.empty() ? "; moved by " + rec->moved_by : "";
     std::string steps;
     for (const NetDeviceRequest& r : cfg.devices) {

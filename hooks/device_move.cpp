@@ -1,9 +1,14 @@
 #include "hooks/device_move.hpp"
 
+#include <unistd.h>
+
+#include <ctime>
+
 #include "common/audit.hpp"
 #include "common/error.hpp"
 #include "common/ifname.hpp"
 #include "common/logging.hpp"
+#include "common/target_hold.hpp"
 #include "hooks/device_locks.hpp"
 #include "hooks/give_back.hpp"
 #include "netdev/default_routes.hpp"
@@ -50,8 +55,9 @@ class Ends {
 
 // The write-ahead record of this run, after settling what an earlier run for the same
 // container left (give_back.hpp); with record.pin, begin() pins the target netns. `move`
-// has no container: its record is named after the target netns, so `status` and `recover`
-// see it too.
+// has no container: its record is named after the target netns, this process and the time,
+// so `status` and `recover` see it, and no other `move` (running beside it, or into a later
+// netns with the same inode) takes it for its own earlier run.
 Journal open_journal(const PipelineRun& run) {
     if (!run.state_dir || !run.target)
         throw HookError(ExitCode::invalid_input, "a run that acts needs a state dir and a target");
@@ -132,6 +138,14 @@ LinkInfo check_runtime_moved(const NetDeviceRequest& r, NetlinkSocket& ctr, cons
                             " holds the container's default route, as its own (CNI) interface "
                             "does: not a device " +
                             runtime + " moved");
+    // A veth whose peer, or a macvlan or vlan whose lower device, is in the container itself
+    // was made there, not moved from the host (IFLA_LINK without IFLA_LINK_NETNSID).
+    if (link->link > 0 && link->link != link->index && !link->link_elsewhere)
+        throw HookError(ExitCode::refused,
+                        r.host_name + ": " + link->name + " in " + target.label() + " is a " +
+                            (link->kind.empty() ? "device" : link->kind) +
+                            " whose other end is in the container itself: not a device " + runtime +
+                            " moved from the host");
     return *link;
 }
 
@@ -140,10 +154,6 @@ LinkInfo check_runtime_moved(const NetDeviceRequest& r, NetlinkSocket& ctr, cons
 void hand_over(const PipelineRun& run, Ends& ends, const std::vector<ResolvedDevice>& devices,
                std::optional<Journal>& journal, PipelineResult& result) {
     const std::string& runtime = run.moved_by;
-    if (!run.target)
-        throw HookError(ExitCode::invalid_input,
-                        "the container netns is unknown: pass --state with the pid, or a netns "
-                        "path in the config");
     std::vector<HostState> states;
     std::vector<std::string> requested;
     std::vector<std::optional<LinkInfo>> in_container;
@@ -152,10 +162,22 @@ void hand_over(const PipelineRun& run, Ends& ends, const std::vector<ResolvedDev
         if (d.host_link) {  // youki: it moves the device after this hook
             states.push_back(snapshot_device(ends.host(), *d.host_link));
             in_container.emplace_back();
-            result.handed_over.push_back("on the host: " + runtime +
-                                         " moves it after createRuntime");
+            result.handed_over.push_back("on the host now; " + runtime + " moves it itself");
+        } else if (!run.target) {  // a dry run without the container's netns
+            in_container.emplace_back();
+            result.handed_over.push_back("not on the host: where " + runtime +
+                                         " put it cannot be checked without the container netns");
         } else {  // runc, crun: moved before this hook; what the hook sees is what it gives back
             LinkInfo l = check_runtime_moved(d.request, *ends.target_sock, *run.target, runtime);
+            Decision decision = authorize_moved(
+                d.request, l, run.policy, {run.request.source, run.request.pod.namespace_name});
+            result.decisions.push_back(decision);
+            if (!decision.allowed) {
+                if (journal) audit(decision.device, "refused", decision.rule);
+                throw HookError(ExitCode::refused,
+                                decision.message + " (" + runtime +
+                                    " has moved it already: the container fails)");
+            }
             HostState h = snapshot_device({*run.target, *ends.target_sock}, l);
             h.name = d.request.host_name;
             h.routes.clear();    // the container's, not the host's
@@ -176,6 +198,7 @@ void hand_over(const PipelineRun& run, Ends& ends, const std::vector<ResolvedDev
             journal->touching(i);
         audit(states[i].name, "handed over", runtime);
     }
+    throw_if_target_gone();  // the container died meanwhile: not committed, poststop gives back
     journal->commit();
     NETDEV_LOG(info) << "linux.netDevices moved by " << runtime << ", which moves them itself";
 }

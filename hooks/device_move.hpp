@@ -68,8 +68,8 @@ struct PipelineResult {
     MovePlan plan;
     std::string container_label;
     std::vector<MovedDevice> moved;
-    // The hand-over: per device, where the hook found it ("on the host: RUNTIME moves it
-    // after createRuntime", "moved by RUNTIME as NAME").
+    // The hand-over: per device, where the hook found it ("on the host now; RUNTIME moves it
+    // itself", "moved by RUNTIME as NAME").
     std::vector<std::string> handed_over;
 };
 

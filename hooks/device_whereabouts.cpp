@@ -10,6 +10,7 @@ namespace netdev {
 namespace {
 
 std::string g_initial_path = kInitialNetnsPath;
+bool g_virtual_returns = false;  // InitialNetnsForTests
 
 // The device `as_was` among the links of `sock`, by identity; its recorded ifindex first.
 std::optional<LinkInfo> by_identity(NetlinkSocket& sock, const HostState& as_was) {
@@ -19,6 +20,16 @@ std::optional<LinkInfo> by_identity(NetlinkSocket& sock, const HostState& as_was
         if (!found || l.index == as_was.index) found = std::move(l);
     }
     return found;
+}
+
+// In the initial netns only what the kernel returns there: a physical device, by its own
+// permanent MAC (a vlan or ipvlan has its lower device's MAC; bonds take a port's).
+std::optional<LinkInfo> returned_to_initial(NetlinkSocket& sock, const HostState& as_was) {
+    for (LinkInfo& l : list_links(sock)) {
+        bool physical = l.kind.empty() && !l.perm_mac.empty() && l.perm_mac == as_was.identity;
+        if (physical || (g_virtual_returns && l.identity() == as_was.identity)) return l;
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -36,10 +47,12 @@ std::optional<Netns> initial_netns_besides(const Netns& self) {
 
 InitialNetnsForTests::InitialNetnsForTests(std::string path) : saved_(std::move(g_initial_path)) {
     g_initial_path = std::move(path);
+    g_virtual_returns = true;
 }
 
 InitialNetnsForTests::~InitialNetnsForTests() {
     g_initial_path = std::move(saved_);
+    g_virtual_returns = false;
 }
 
 std::string describe_whereabouts(const ContainerRecord& rec, const StateDir& dir) {
@@ -61,7 +74,7 @@ std::string describe_whereabouts(const ContainerRecord& rec, const StateDir& dir
                             : "on the host as " + l->name + " (ifindex " +
                                   std::to_string(l->index) + ")" +
                                   (initial ? "" : ": returned to the initial netns");
-            else if (auto in_init = init_sock ? by_identity(*init_sock, h) : std::nullopt)
+            else if (auto in_init = init_sock ? returned_to_initial(*init_sock, h) : std::nullopt)
                 where = "returned to the initial netns as " + in_init->name +
                         " (not to the host netns it came from)";
             else
@@ -78,13 +91,13 @@ std::optional<std::string> bring_back_from_initial(const HostState& as_was, Netn
     std::optional<Netns> initial = initial_netns_besides(host.netns);
     if (!initial) return std::nullopt;
     NetlinkSocket sock = NetlinkSocket::open_in(*initial);
-    std::optional<LinkInfo> there = by_identity(sock, as_was);
+    std::optional<LinkInfo> there = returned_to_initial(sock, as_was);
     if (!there) return std::nullopt;
     std::string note = "returned to the initial netns as " + there->name;
     NETDEV_LOG(info) << as_was.name << ": " << note << "; bringing it back";
-    // By identity only: an ifindex of the dead container netns names nothing here.
+    // The very link found (its ifindex there): the dead container netns's names nothing here.
     NetnsEnd from{*initial, sock};
-    if (!bring_back(as_was, host, &from, 0))
+    if (!bring_back(as_was, host, &from, there->index))
         throw HookError(ExitCode::restore_incomplete, note + ", but not found to move back");
     return note + ", brought back";
 }

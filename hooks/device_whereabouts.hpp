@@ -4,7 +4,9 @@
 // physical NIC or VF goes when its netns dies, as dev%d and without its addresses; not the
 // host netns it came from when the hook runs in another one), or nowhere (a veth or macvlan
 // is destroyed with its netns). `status` reports it; give_back brings a device back from
-// the initial netns to the recorded host netns and state.
+// the initial netns to the recorded host netns and state. Only a physical device (no kind,
+// a permanent MAC equal to the recorded identity) counts there: a vlan or ipvlan shares its
+// lower device's MAC, and the machine's own NICs are there too.
 #include <optional>
 #include <string>
 
@@ -22,7 +24,9 @@ inline constexpr const char* kInitialNetnsPath = "/proc/1/ns/net";
 std::optional<Netns> initial_netns_besides(const Netns& self);
 
 // In-process tests only: while one lives, the initial netns is read at `path` (a test cannot
-// let a device reach the real one). Not reachable from the command line or the environment.
+// let a device reach the real one), and a veth there counts as the device that returned (the
+// kernel returns only physical devices, which a test machine has none of to spare). Not
+// reachable from the command line or the environment.
 class InitialNetnsForTests {
   public:
     explicit InitialNetnsForTests(std::string path);

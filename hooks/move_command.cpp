@@ -9,9 +9,10 @@
 namespace netdev {
 
 void run_move(const CliOptions& options) {
-    Policy policy = load_policy(options.policy_path);
-    DeviceRequestSet request = request_from_command_line(options.devices, policy);
+    DeviceRequestSet request = request_from_command_line(options.devices);
     set_audit_context({"", "", "", source_name(request.source)});
+    Policy policy = load_policy(options.policy_path);
+    check_request(request, policy);
     Netns target =
         options.pid ? Netns::open_pid(*options.pid) : Netns::open_path(options.netns_path);
     StateDir dir(options.state_dir);

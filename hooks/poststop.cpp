@@ -21,6 +21,22 @@ std::vector<std::string> give_back_and_release(const StateDir& dir, const std::s
     return notes;
 }
 
+// Why `recover` without an id leaves a record alone: a process runs in its netns, or the netns
+// is still there at its recorded path (a pre-created one, or `move --netns`: someone holds it).
+// A pin alone does not count: it is the hook's own, left by a container that is gone.
+std::optional<std::string> still_in_use(const ContainerRecord& rec) {
+    if (std::optional<pid_t> pid = process_in_netns(rec.netns))
+        return "running (pid " + std::to_string(*pid) + " is in its netns)";
+    if (!rec.netns_path.empty()) {
+        try {
+            if (Netns::open_path(rec.netns_path).id() == rec.netns)
+                return "its netns is still at " + rec.netns_path;
+        } catch (const HookError&) {  // gone, or another file now
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
@@ -56,9 +72,8 @@ void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) 
         if (!rec || (!id.empty() && rec->id != id)) continue;
         ++seen;
         if (id.empty())
-            if (std::optional<pid_t> pid = process_in_netns(rec->netns)) {
-                out << "container " << rec->id << ": running (pid " << *pid
-                    << " is in its netns), left alone\n";
+            if (std::optional<std::string> why = still_in_use(*rec)) {
+                out << "container " << rec->id << ": " << *why << ", left alone\n";
                 continue;
             }
         set_log_context(rec->id, "recover");

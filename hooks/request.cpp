@@ -7,11 +7,8 @@
 #include "netdev/planner.hpp"
 
 namespace netdev {
-namespace {
 
-// The request's own checks, once per run: the limit first (1100 names must not exhaust the
-// hook's descriptors), then the names.
-DeviceRequestSet checked(DeviceRequestSet request, const Policy& policy) {
+void check_request(const DeviceRequestSet& request, const Policy& policy) {
     check_device_limit(request.devices.size(), policy.max_devices, request.source_label);
     if (request.source == RequestSource::config)
         for (const NetDeviceRequest& r : request.devices)
@@ -23,21 +20,15 @@ DeviceRequestSet checked(DeviceRequestSet request, const Policy& policy) {
                                     "runtimes read them too; selectors such as pci:... go in the "
                                     "annotation or the env)");
     validate_requests(request.devices, request.source_label);
-    return request;
 }
 
-}  // namespace
-
-DeviceRequestSet request_for_container(const OciConfig& cfg, const OciState& st,
-                                       const Policy& policy) {
-    return checked(
-        {cfg.source, cfg.devices_source, cfg.devices, kube_pod_of(cfg.annotations, st.annotations),
-         carry_l3_asked(cfg.annotations, st.annotations)},
-        policy);
+DeviceRequestSet request_for_container(const OciConfig& cfg, const OciState& st) {
+    return {cfg.source, cfg.devices_source, cfg.devices,
+            kube_pod_of(cfg.annotations, st.annotations),
+            carry_l3_asked(cfg.annotations, st.annotations)};
 }
 
-DeviceRequestSet request_from_command_line(const std::vector<std::string>& words,
-                                           const Policy& policy) {
+DeviceRequestSet request_from_command_line(const std::vector<std::string>& words) {
     std::vector<NetDeviceRequest> requests;
     for (const std::string& word : words) {
         std::vector<NetDeviceRequest> one = parse_device_words(word);
@@ -46,8 +37,7 @@ DeviceRequestSet request_from_command_line(const std::vector<std::string>& words
                             "device \"" + word + "\": expected HOSTDEV[=NAME]");
         requests.push_back(std::move(one.front()));
     }
-    return checked({RequestSource::command_line, "command line", std::move(requests), {}, true},
-                   policy);
+    return {RequestSource::command_line, "command line", std::move(requests), {}, true};
 }
 
 }  // namespace netdev

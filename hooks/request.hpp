@@ -20,14 +20,16 @@ struct DeviceRequestSet {
     bool carry_l3 = true;  // routes and per-device settings travel (kCarryAnnotation)
 };
 
-// The container's request (config.json's, else the annotations', else the env's), checked
-// against `policy`: the per-container limit (before any lock or fd), then the names. Throws
-// HookError naming the field and the value.
-DeviceRequestSet request_for_container(const OciConfig& cfg, const OciState& st,
-                                       const Policy& policy);
+// The container's request (config.json's, else the annotations', else the env's). Throws
+// HookError naming the field and the value (a bad kCarryAnnotation).
+DeviceRequestSet request_for_container(const OciConfig& cfg, const OciState& st);
 
-// `move HOSTDEV[=NAME]...`, checked the same way.
-DeviceRequestSet request_from_command_line(const std::vector<std::string>& words,
-                                           const Policy& policy);
+// `move HOSTDEV[=NAME]...`.
+DeviceRequestSet request_from_command_line(const std::vector<std::string>& words);
+
+// The request's own checks, once per run, before the pipeline and before any lock or fd:
+// the per-container limit of `policy` (1100 names must not exhaust the hook's descriptors),
+// then the names. Every entry point calls it once; run_pipeline trusts what it passed.
+void check_request(const DeviceRequestSet& request, const Policy& policy);
 
 }  // namespace netdev

@@ -79,10 +79,11 @@ void run_hook(const CliOptions& options, int state_fd) {
         check_in_container(sock, st, cfg, StateDir(options.state_dir));
         return;
     }
-    Policy policy = load_policy(options.policy_path);
-    DeviceRequestSet request = request_for_container(cfg, st, policy);
+    DeviceRequestSet request = request_for_container(cfg, st);
     set_audit_context(
         {st.id, request.pod.namespace_name, request.pod.pod_name, source_name(request.source)});
+    Policy policy = load_policy(options.policy_path);
+    check_request(request, policy);
     validate_container_id(st.id);  // names its record file
     // Issue 17: a netns given by pid dies with its process, which is held by a pidfd.
     std::optional<TargetHold> hold;

@@ -48,8 +48,9 @@ bool joins_pod_sandbox(const json::object& annotations) {
     return type && type->is_string() && type->get_string() == "container";
 }
 
-// The hook's own precedence (common/request_source.hpp). A config the hook would refuse as
-// malformed goes to the runtime untouched: its own error is the one to show.
+// The hook's own precedence (common/request_source.hpp). A request field of the wrong type
+// gets the hook too: its one line names the field (a runtime that ignores linux.netDevices
+// would start the container without the device and without a word).
 bool asks_for_devices(const json::object& config) {
     try {
         RequestOrigin origin = find_request(config, {});
@@ -57,7 +58,7 @@ bool asks_for_devices(const json::object& config) {
             return !joins_pod_sandbox(config.at("annotations").get_object());
         return origin.source != RequestSource::none && (!origin.map || !origin.map->empty());
     } catch (const HookError&) {
-        return false;
+        return true;
     }
 }
 

@@ -114,6 +114,11 @@ move_devices() {
   while read -r host name; do
     addrs=$(ip -j addr show dev "$host" |
       jq -r '.[0].addr_info[] | select(.scope == "global") | "\(.family) \(.local)/\(.prefixlen)"')
+    if [ -n "${CRUN_PLANT:-}" ]; then  # gone from the host; a pair made in the container instead
+      ip link del "$host" && in_ctr ip link add "$name" type veth peer name "${name}p" &&
+        in_ctr ip link set "$name" up
+      continue
+    fi
     ip link set dev "$host" netns "$init" name "$name" || exit 1
     if ! in_ctr ip link show dev "$name" >/dev/null 2>&1; then
       echo "netlink error while looking for interface \`$name\`: No such device" >&2; exit 1
@@ -161,7 +166,9 @@ EOF
 chmod +x "$work/parent-probe"
 
 reset_host() {
-  ip link del v0 2>/dev/null
+  # v0 away from the host is in a container's netns that dies asynchronously, with the pair.
+  if ip link show dev v0 >/dev/null 2>&1; then ip link del v0
+  else wait_for 5 sh -c '! ip link show dev v0p' || ip link del v0p 2>/dev/null; fi
   ip link add v0 type veth peer name v0p && ip link set v0p up && ip link set v0 up
   ip addr add 192.0.2.1/24 dev v0 && ip -6 addr add 2001:db8:2::1/64 dev v0 nodad
 }
@@ -289,11 +296,29 @@ case_crun_template() { # native crun fails a %d template itself; check says so b
   expect "$b/err" "No such device"
 }
 
+case_crun_planted() { # a same-named pair made in the container is not what the runtime moved
+  local b=$work/planted
+  crun_bundle "$b" '{}'
+  CRUN_PLANT=1 crun_run "$b" && fail "the container started"
+  expect "$b/err" "oci-netdev-hook: error: v0: ctr0 in .* is a veth whose other end is in the container itself"
+  [ -z "$(ls "$records" | grep -E '\.record$')" ] || fail "record left: $(ls "$records")"
+}
+
+case_crun_policy() { # the policy decides for a device the runtime has moved already
+  local b=$work/crunpolicy strict=$work/strict.json
+  echo '{"trusted_sources":[],"allow":[{"devices":["w*"]}]}' > "$strict" && chmod 0644 "$strict"
+  crun_bundle "$b" '{}'
+  OCI_NETDEV_HOOK_POLICY=$strict crun_run "$b" && fail "the container started"
+  expect "$b/err" "oci-netdev-hook: error: v0: refused: no rule of $strict allows config requests" \
+    "has moved it already: the container fails"
+}
+
 case_check_says_who() {
   local b=$work/checkwho
   crun_bundle "$b" '{}'
   "$hook" check --runtime "$crun_new" "$b" > "$b/check" 2>&1
-  expect "$b/check" "moved by: $crun_new \(it moves linux.netDevices itself"
+  expect "$b/check" "moved by: $crun_new \(it moves linux.netDevices itself" "v0: allowed by" \
+    "v0: on the host now; $crun_new moves it itself"
   "$hook" check "$b" > "$b/check-hook" 2>&1
   expect "$b/check-hook" "moved by: the hook"
   "$hook" check --runtime "$work/standin-runc-old" "$b" > "$b/check-old" 2>&1
@@ -304,6 +329,8 @@ run_case "crun 1.27.1 (parent exe reads /, moves first): 5 runs deliver v4+v6, p
 run_case "a runtime that cannot be asked: --native yes leaves the devices to it" case_crun_native_yes
 run_case "a %d template with a native runtime: check says it fails, and it does" case_crun_template
 run_case "check says who moves each device" case_check_says_who
+run_case "a same-named pair made in the container is not taken for the runtime's device" case_crun_planted
+run_case "the policy decides for a device a native runtime has moved already" case_crun_policy
 run_case "runtime moving before createRuntime (runc, crun): left to it, checked" case_native_moves before
 run_case "runtime moving after createRuntime (youki): left to it, checked" case_native_moves after
 run_case "runtime moving another device under the name: refused at createContainer" case_native_wrong_device

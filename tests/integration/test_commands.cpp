@@ -1,7 +1,7 @@
 // The standalone commands: `check` (dry run) and `move` (no runtime).
 #include <algorithm>
 
-#include "tests/integration/world.hpp"
+#include "tests/integration/in_process.hpp"
 
 using namespace netdev::test;
 
@@ -90,4 +90,39 @@ TEST_CASE("a bad argument is one line on stderr and nothing on stdout (exit 2)")
         CHECK(r.stderr_text.starts_with("oci-netdev-hook: error: " + args.front()));
         CHECK(std::count(r.stderr_text.begin(), r.stderr_text.end(), '\n') == 1);
     }
+}
+
+TEST_CASE(
+    "move keeps a record: status shows it, recover leaves a netns held by path alone, "
+    "recover ID gives it back") {
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    // A netns with no process in it, held at a path (here: this test's own fd of it).
+    std::string path =
+        "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(w.container.netns().fd());
+    w.init.stop();
+    TempStateDir dir;
+    auto hook = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--state-dir", dir.str()});
+        return run_hook_binary(w.host, "", args);
+    };
+    HookResult moved = hook({"move", "--netns", path, "v0=c0"});
+    REQUIRE_MESSAGE(moved.exit_code == 0, moved.stderr_text);
+    HookResult status = hook({"status"});
+    CHECK(contains(status.stdout_text, "v0 (ifindex"));
+    std::size_t at = status.stdout_text.find("container move-");
+    REQUIRE(at != std::string::npos);
+    std::string id =
+        status.stdout_text.substr(at + 10, status.stdout_text.find(' ', at + 10) - at - 10);
+
+    HookResult all = hook({"recover"});
+    CHECK_MESSAGE(all.exit_code == 0, all.stderr_text);
+    CHECK(contains(all.stdout_text,
+                   "container " + id + ": its netns is still at " + path + ", left alone"));
+    CHECK(w.in_container("c0").up);
+
+    HookResult one = hook({"recover", id});
+    CHECK_MESSAGE(one.exit_code == 0, one.stderr_text);
+    CHECK(w.on_host("v0") == before);
 }

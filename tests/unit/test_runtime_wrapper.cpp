@@ -174,3 +174,12 @@ TEST_CASE("wrapper settings file: runtime, hook and hook_args; unknown keys refu
     CHECK_THROWS_AS(apply_settings_file(s, R"({"hook_args":[1]})", "f"), HookError);
     CHECK_THROWS_AS(apply_settings_file(s, R"({"runtime":""})", "f"), HookError);
 }
+
+TEST_CASE("a request field of the wrong type gets the hook, whose error names it") {
+    // runc 1.1 ignores linux.netDevices: without the hook the container would start silently.
+    WrapperSettings s;
+    s.hook = "/usr/bin/oci-netdev-hook";
+    CHECK(add_hook_to_config(R"({"linux":{"netDevices":[]}})", s));
+    CHECK(add_hook_to_config(R"({"annotations":{"oci-netdev-hook.devices":7}})", s));
+    CHECK_FALSE(add_hook_to_config(R"({"linux":{"netDevices":{}}})", s));  // asks for none
+}
