@@ -149,58 +149,71 @@ LinkInfo check_runtime_moved(const NetDeviceRequest& r, NetlinkSocket& ctr, cons
     return *link;
 }
 
-// The hand-over step, in place of plan and act: where the runtime put each device (or will,
-// youki), recorded as what the hook sees of it, committed. Moves nothing.
+// One device of the hand-over, as the hook finds it.
+struct HandedOver {
+    HostState state;                       // what a give-back restores
+    std::optional<LinkInfo> in_container;  // where the runtime put it, when it has
+    std::string where;                     // for `check`
+};
+
+// On the host (youki moves it after this hook), or already in the container (runc, crun),
+// checked there and decided by the policy: what the hook sees of it is what it gives back.
+HandedOver find_handed_over(const PipelineRun& run, Ends& ends, const ResolvedDevice& d,
+                            PipelineResult& result) {
+    const std::string& runtime = run.moved_by;
+    if (d.host_link)
+        return {snapshot_device(ends.host(), *d.host_link), std::nullopt,
+                "on the host now; " + runtime + " moves it itself"};
+    if (!run.target)  // a dry run without the container's netns
+        return {{},
+                std::nullopt,
+                "not on the host: where " + runtime +
+                    " put it cannot be checked without the container netns"};
+    LinkInfo l = check_runtime_moved(d.request, *ends.target_sock, *run.target, runtime);
+    Decision decision = authorize_moved(d.request, l, run.policy,
+                                        {run.request.source, run.request.pod.namespace_name});
+    result.decisions.push_back(decision);
+    if (!decision.allowed) {
+        if (run.mode == PipelineMode::act) audit(decision.device, "refused", decision.rule);
+        throw HookError(ExitCode::refused, decision.message + " (" + runtime +
+                                               " has moved it already: the container fails)");
+    }
+    HostState h = snapshot_device({*run.target, *ends.target_sock}, l);
+    h.name = d.request.host_name;
+    h.routes.clear();    // the container's, not the host's
+    h.settings.clear();  // the container netns's defaults
+    std::string where = "moved by " + runtime + " as " + l.name;
+    return {std::move(h), std::move(l), std::move(where)};
+}
+
+// The hand-over step, in place of plan and act: each device found where the runtime put it
+// (or will), recorded as the hook sees it, committed. Moves nothing.
 void hand_over(const PipelineRun& run, Ends& ends, const std::vector<ResolvedDevice>& devices,
                std::optional<Journal>& journal, PipelineResult& result) {
-    const std::string& runtime = run.moved_by;
-    std::vector<HostState> states;
-    std::vector<std::string> requested;
-    std::vector<std::optional<LinkInfo>> in_container;
+    std::vector<HandedOver> found;
     for (const ResolvedDevice& d : devices) {
         NETDEV_LOG_DEVICE(d.request.host_name);
-        if (d.host_link) {  // youki: it moves the device after this hook
-            states.push_back(snapshot_device(ends.host(), *d.host_link));
-            in_container.emplace_back();
-            result.handed_over.push_back("on the host now; " + runtime + " moves it itself");
-        } else if (!run.target) {  // a dry run without the container's netns
-            in_container.emplace_back();
-            result.handed_over.push_back("not on the host: where " + runtime +
-                                         " put it cannot be checked without the container netns");
-        } else {  // runc, crun: moved before this hook; what the hook sees is what it gives back
-            LinkInfo l = check_runtime_moved(d.request, *ends.target_sock, *run.target, runtime);
-            Decision decision = authorize_moved(
-                d.request, l, run.policy, {run.request.source, run.request.pod.namespace_name});
-            result.decisions.push_back(decision);
-            if (!decision.allowed) {
-                if (journal) audit(decision.device, "refused", decision.rule);
-                throw HookError(ExitCode::refused,
-                                decision.message + " (" + runtime +
-                                    " has moved it already: the container fails)");
-            }
-            HostState h = snapshot_device({*run.target, *ends.target_sock}, l);
-            h.name = d.request.host_name;
-            h.routes.clear();    // the container's, not the host's
-            h.settings.clear();  // the container netns's defaults
-            states.push_back(std::move(h));
-            in_container.push_back(std::move(l));
-            result.handed_over.push_back("moved by " + runtime + " as " +
-                                         in_container.back()->name);
-        }
-        requested.push_back(d.request.requested);
+        found.push_back(find_handed_over(run, ends, d, result));
+        result.handed_over.push_back(found.back().where);
     }
     if (!journal) return;  // dry run
+    std::vector<HostState> states;
+    std::vector<std::string> requested;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        states.push_back(std::move(found[i].state));
+        requested.push_back(devices[i].request.requested);
+    }
     journal->begin(states, requested);
-    for (std::size_t i = 0; i < states.size(); ++i) {
-        if (in_container[i])
-            journal->configured(i, in_container[i]->name, in_container[i]->index);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (const std::optional<LinkInfo>& l = found[i].in_container)
+            journal->configured(i, l->name, l->index);
         else
             journal->touching(i);
-        audit(states[i].name, "handed over", runtime);
+        audit(states[i].name, "handed over", run.moved_by);
     }
     throw_if_target_gone();  // the container died meanwhile: not committed, poststop gives back
     journal->commit();
-    NETDEV_LOG(info) << "linux.netDevices moved by " << runtime << ", which moves them itself";
+    NETDEV_LOG(info) << "linux.netDevices moved by " << run.moved_by << ", which moves them itself";
 }
 
 }  // namespace
