@@ -193,7 +193,7 @@ PipelineResult run_pipeline(const PipelineRun& run) {
 
     PipelineResult result;
     result.container_label = container.netns_label();
-    GuardedSet guards = host_guarded_set(ends.host_sock);  // once per run
+    GuardedSet guards = host_guarded_set(ends.host_sock, locked.devices);  // once per run
     result.decisions =
         authorize(locked.devices, guards, run.policy, {req.source, req.pod.namespace_name});
     if (!dry_run) audit_decisions(result.decisions);
@@ -238,8 +238,8 @@ PipelineResult hand_over_to_runtime(const PipelineRun& run, const std::string& r
 
     PipelineResult result;
     result.container_label = ends.container().netns_label();
-    result.decisions = authorize(locked.devices, host_guarded_set(ends.host_sock), run.policy,
-                                 {req.source, req.pod.namespace_name});
+    result.decisions = authorize(locked.devices, host_guarded_set(ends.host_sock, locked.devices),
+                                 run.policy, {req.source, req.pod.namespace_name});
     if (!dry_run) audit_decisions(result.decisions);
     if (std::optional<HookError> refusal = first_refusal(result.decisions)) {
         if (!dry_run) throw *refusal;
