@@ -206,6 +206,28 @@ std::vector<LinkInfo> list_links(NetlinkSocket& sock) {
     });
 }
 
+std::vector<LinkInfo> find_links_by_identity(NetlinkSocket& sock,
+                                             const std::vector<std::uint8_t>& identity) {
+    return retry_interrupted_dump([&] {
+        std::vector<LinkInfo> found;
+        dump_links(sock, [&](const nlmsghdr& nlh) {
+            payload_as<ifinfomsg>(nlh, "RTM_NEWLINK", "ifinfomsg");
+            std::span<const std::uint8_t> mac, perm;
+            for_each_attribute(attributes_of(nlh, sizeof(ifinfomsg)),
+                               [&](std::uint16_t type, std::span<const std::uint8_t> payload) {
+                                   if (type == IFLA_ADDRESS) mac = payload;
+                                   if (type == IFLA_PERM_ADDRESS) perm = payload;
+                               });
+            // As LinkInfo::identity(): the permanent MAC unless it is all zeros.
+            bool has_perm = std::any_of(perm.begin(), perm.end(), [](auto b) { return b != 0; });
+            std::span<const std::uint8_t> id = has_perm ? perm : mac;
+            if (std::equal(id.begin(), id.end(), identity.begin(), identity.end()))
+                found.push_back(parse_link(nlh));
+        });
+        return found;
+    });
+}
+
 LinkEdges edges_of(const LinkInfo& l) {
     return {l.index, l.master, l.link, l.link_elsewhere, l.kind};
 }

@@ -50,6 +50,11 @@ std::optional<LinkInfo> find_link_by_index(NetlinkSocket& sock, int index);
 // `ip link show`: every link of the netns, the dump retried when a concurrent change
 // interrupts it (the guardrails read the host's once per run).
 std::vector<LinkInfo> list_links(NetlinkSocket& sock);
+// The links whose identity() is `identity`: one dump (retried when interrupted) in which only
+// the MACs of each message are looked at where they lie; the matches are decoded whole.
+std::vector<LinkInfo> find_links_by_identity(NetlinkSocket& sock,
+                                             const std::vector<std::uint8_t>& identity);
+
 // What the guardrails need of every host link, read in place: the stacking attributes,
 // `kind` pointing into the message (valid only during the callback).
 struct LinkEdges {
