@@ -108,6 +108,10 @@ def peers(args, world, work, devs):
     env = dict(os.environ, OCI_NETDEV_HOOK_STATE_DIR=state_dir)
     out = {
         "hook": lambda: timed([hook, "createRuntime"], state, env),
+    }
+    if args.baseline_hook:  # another build of the hook, side by side in the same rounds
+        out["hook-base"] = lambda: timed([args.baseline_hook, "createRuntime"], state, env)
+    out |= {
         "floor-full": lambda: seq([[floor, "full", h, c, world.netns] for h, c in devs]),
         "floor-move": lambda: seq([[floor, "move", h, c, world.netns] for h, c in devs]),
     }
@@ -142,7 +146,9 @@ def measure(args, world, work, n_addrs, n_devs=1, only=None):
     devs = [(f"d{i}" if n_devs > 1 else "v0", f"c{i}") for i in range(n_devs)]
     ps = peers(args, world, work, devs)
     if only:
-        ps = {k: v for k, v in ps.items() if k in only}
+        ps = {k: v for k, v in ps.items() if k in only or k == "hook-base"}
+    if args.peers:
+        ps = {k: v for k, v in ps.items() if k in args.peers}
     results = {k: [] for k in ps}
     rounds = args.rounds if n_addrs < 1024 else max(3, args.rounds // 2)
     for _ in range(rounds):
@@ -190,9 +196,19 @@ def main():
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--quick", action="store_true", help="hook and floors only, N=1 and 16")
     ap.add_argument("--sizes", default="", help="comma-separated N values (default 1,16,256,1024)")
+    ap.add_argument("--peers", default="", help="comma-separated peers to run (default all)")
+    ap.add_argument("--baseline-hook", default="",
+                    help="another oci-netdev-hook binary, run as peer hook-base")
+    ap.add_argument("--no-devices", action="store_true",
+                    help="skip the several-devices section")
     ap.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
+    args.peers = set(p for p in args.peers.split(",") if p)
+    if args.baseline_hook:
+        args.baseline_hook = os.path.abspath(args.baseline_hook)
+        if args.peers:
+            args.peers.add("hook-base")
     if not args.inside:
         if os.geteuid() != 0:
             sys.exit("bench: run as root (it builds private network namespaces)")
@@ -213,17 +229,30 @@ def main():
             sizes = [1, 16] if args.quick else [1, 16, 256, 1024]
             if args.sizes:
                 sizes = [int(x) for x in args.sizes.split(",")]
+            if 16 not in sizes:
+                sizes.append(16)  # the 1000-links case is compared with it
             by_n = [(f"N={n}+4 v6", summary(measure(args, world, work, n))) for n in sizes]
             table("One device, N IPv4 + 4 IPv6 permanent global addresses", by_n)
-            if args.sizes:
-                return
 
+            # 1000 unrelated links beside the moved device (500 veth pairs), as on a busy
+            # node; compared with N=16 of the same run.
             sh("ip -batch - <<'EOF'\n" + "\n".join(
                 f"link add x{i} type veth peer name x{i}p" for i in range(500)) + "\nEOF")
-            crowded = summary(measure(args, world, work, 16, only={"hook", "floor-full"}))
+            try:
+                crowded = summary(measure(args, world, work, 16, only={"hook", "floor-full"}))
+            finally:
+                sh("ip -batch - <<'EOF'\n" + "\n".join(
+                    f"link del x{i}" for i in range(500)) + "\nEOF")
             table("1000 extra links in the host netns (N=16)", [("N=16, 1000 links", crowded)])
-            for i in range(500):
-                sh(f"ip link del x{i}")
+            alone = dict(by_n)["N=16+4 v6"]
+            print()
+            for name in ("hook", "hook-base", "floor-full"):
+                if name in crowded and name in alone:
+                    print(f"- {name}: CPU with 1000 links / without (N=16, this run):"
+                          f" {crowded[name]['cpu']:.2f} / {alone[name]['cpu']:.2f} ms ="
+                          f" {crowded[name]['cpu'] / alone[name]['cpu']:.2f}x")
+            if args.no_devices:
+                return
 
             per_dev = []
             for k in (1, 4, 16):

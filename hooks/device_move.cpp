@@ -253,8 +253,8 @@ PipelineResult run_pipeline(const PipelineRun& run) {
 
     PipelineResult result;
     result.container_label = container.netns_label();
-    result.decisions = authorize(locked.devices, host_guarded_set(ends.host_sock), run.policy,
-                                 {req.source, req.pod.namespace_name});
+    result.decisions = authorize(locked.devices, host_guarded_set(ends.host_sock, locked.devices),
+                                 run.policy, {req.source, req.pod.namespace_name});
     if (acting) audit_decisions(result.decisions);
     std::optional<HookError> refusal = first_refusal(result.decisions);
     if (!refusal && !run.moved_by.empty()) {

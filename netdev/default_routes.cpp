@@ -3,10 +3,12 @@
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 
+#include <cerrno>
 #include <map>
 #include <span>
 #include <vector>
 
+#include "common/error.hpp"
 #include "netdev/route_nexthops.hpp"
 
 namespace netdev {
@@ -24,15 +26,16 @@ void add_multipath(const nlattr* attr, std::set<int>& oifs) {
                        [&](std::size_t, const rtnexthop& nh) { oifs.insert(nh.rtnh_ifindex); });
 }
 
-void parse_route(const nlmsghdr& nlh, DefaultRoutes& out) {
-    if (nlh.nlmsg_type != RTM_NEWROUTE) return;
+// Adds what a default route leaves through to `out`; false for any other message.
+bool parse_route(const nlmsghdr& nlh, DefaultRoutes& out) {
+    if (nlh.nlmsg_type != RTM_NEWROUTE) return false;
     // Refused, not skipped: a default route left unread would hide an uplink.
     const auto& rtm = payload_as<rtmsg>(nlh, "RTM_NEWROUTE", "rtmsg");
     bool ip = rtm.rtm_family == AF_INET || rtm.rtm_family == AF_INET6;
     // A /1 is half the address space: VPNs route 0.0.0.0/1 + 128.0.0.0/1 (::/1 + 8000::/1)
     // over their device instead of a default route, and it carries the host's traffic all
     // the same.
-    if (!ip || rtm.rtm_dst_len > 1 || rtm.rtm_type != RTN_UNICAST) return;
+    if (!ip || rtm.rtm_dst_len > 1 || rtm.rtm_type != RTN_UNICAST) return false;
     auto cb = [](const nlattr* attr, void* data) -> int {
         auto& o = *static_cast<DefaultRoutes*>(data);
         switch (mnl_attr_get_type(attr)) {
@@ -51,6 +54,22 @@ void parse_route(const nlmsghdr& nlh, DefaultRoutes& out) {
         return MNL_CB_OK;
     };
     mnl_attr_parse(&nlh, sizeof(rtmsg), cb, &out);
+    return true;
+}
+
+// `ip route show table all` of both families, unicast only (strict dumps honour rtm_type,
+// K11), with `oif` (when not 0) kernel-filtered to the routes that use that device: RTA_OIF,
+// a multipath nexthop or a nexthop object.
+MessageBuilder& route_dump_request(MessageBuilder& msg, int oif) {
+    // AF_UNSPEC and RT_TABLE_UNSPEC: both families, every table (not only main).
+    auto& rtm = msg.extra_header<rtmsg>();
+    rtm.rtm_family = AF_UNSPEC;
+    rtm.rtm_table = RT_TABLE_UNSPEC;
+    // Default routes are unicast: a strict dump (K11) then leaves out the local table's
+    // route per address of every host device.
+    rtm.rtm_type = RTN_UNICAST;
+    if (oif) msg.put_u32(RTA_OIF, static_cast<std::uint32_t>(oif));
+    return msg;
 }
 
 // A nexthop object: its device, or the members of its group.
@@ -94,13 +113,7 @@ std::map<std::uint32_t, NexthopObject> dump_nexthops(NetlinkSocket& sock) {
 std::set<int> default_route_devices(NetlinkSocket& sock) {
     DefaultRoutes routes = retry_interrupted_dump([&] {
         MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
-        // AF_UNSPEC and RT_TABLE_UNSPEC: both families, every table (not only main).
-        auto& rtm = msg.extra_header<rtmsg>();
-        rtm.rtm_family = AF_UNSPEC;
-        rtm.rtm_table = RT_TABLE_UNSPEC;
-        // Default routes are unicast: a strict dump (K11) then leaves out the local table's
-        // route per address of every host device.
-        rtm.rtm_type = RTN_UNICAST;
+        route_dump_request(msg, 0);
         DefaultRoutes fresh;
         sock.transact(msg, "list routes", [&](const nlmsghdr& nlh) { parse_route(nlh, fresh); });
         return fresh;
@@ -117,6 +130,38 @@ std::set<int> default_route_devices(NetlinkSocket& sock) {
                 routes.oifs.insert(m->second.oif);
     }
     return routes.oifs;
+}
+
+UplinkQuery::UplinkQuery(NetlinkSocket& sock) : sock_(sock) {}
+
+bool UplinkQuery::is_uplink(int ifindex) {
+    if (!sock_.features().strict_check) {  // the kernel would ignore RTA_OIF: read them all
+        if (!all_) all_ = default_route_devices(sock_);
+        return all_->contains(ifindex);
+    }
+    if (auto it = known_.find(ifindex); it != known_.end()) return it->second;
+    auto query = [&] {
+        MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
+        route_dump_request(msg, ifindex);
+        bool any = false;
+        sock_.transact(msg, "list routes of #" + std::to_string(ifindex), [&](const nlmsghdr& nlh) {
+            DefaultRoutes one;
+            if (!parse_route(nlh, one)) return;
+            // Only routes that use the device come back, through a nexthop object too (then
+            // no device is named); one that names its devices must name this one.
+            one.oifs.erase(0);
+            if (one.oifs.empty() || one.oifs.contains(ifindex)) any = true;
+        });
+        return any;
+    };
+    bool found = false;
+    try {
+        found = retry_interrupted_dump(query);
+    } catch (const HookError& e) {
+        if (e.sys_errno() != ENODEV) throw;  // gone since the link dump: it carries nothing
+    }
+    known_.emplace(ifindex, found);
+    return found;
 }
 
 }  // namespace netdev

@@ -1,5 +1,7 @@
 #pragma once
 // The host's uplinks as the kernel routes them: every device a default route leaves through.
+#include <map>
+#include <optional>
 #include <set>
 
 #include "netdev/netlink_socket.hpp"
@@ -11,5 +13,19 @@ namespace netdev {
 // RTA_OIF, of each RTA_MULTIPATH nexthop, and of the nexthop objects a route names by RTA_NH_ID
 // (`ip nexthop`).
 std::set<int> default_route_devices(NetlinkSocket& sock);
+
+// Whether a device carries a default route (as default_route_devices() counts them), asked
+// per device: with strict checking (K11) one dump kernel-filtered by RTA_OIF per device asked
+// about, so a host's other routes are never sent; without it, default_route_devices() once.
+class UplinkQuery {
+  public:
+    explicit UplinkQuery(NetlinkSocket& sock);
+    bool is_uplink(int ifindex);
+
+  private:
+    NetlinkSocket& sock_;
+    std::map<int, bool> known_;
+    std::optional<std::set<int>> all_;
+};
 
 }  // namespace netdev

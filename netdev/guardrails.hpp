@@ -1,6 +1,7 @@
 #pragma once
-// Guardrails as data (docs/design.md, dranet): before any request is considered, the host's links
-// that must never be handed out are marked once per run, each with the rule that guards it.
+// Guardrails as data (docs/design.md, dranet): before any request is considered, the host links
+// asked for that must never be handed out are marked once per run, each with the rule that
+// guards it.
 // The admin's policy is a separate layer (common/policy.hpp) that may lift some of them for
 // named devices; loopback and netns-local devices cannot be lifted (the kernel refuses).
 #include <cstddef>
@@ -13,6 +14,7 @@
 
 #include "common/guard.hpp"
 #include "netdev/link.hpp"
+#include "netdev/resolve.hpp"
 
 namespace netdev {
 
@@ -20,6 +22,8 @@ struct GuardReason {
     Guard guard;
     std::string why;  // "carries a default route", "port of br0", ...
 };
+
+struct GuardedHostView;  // what the set is built from: guardrails.cpp
 
 class GuardedSet {
   public:
@@ -29,12 +33,20 @@ class GuardedSet {
     const std::vector<GuardReason>& reasons(int ifindex) const;
 
   private:
+    friend GuardedSet host_guarded_set(NetlinkSocket& host,
+                                       const std::vector<ResolvedDevice>& asked);
+    GuardedSet() = default;
+    void guard(const LinkInfo& link, GuardedHostView& host);  // every rule, for one device
     void add(int ifindex, Guard guard, std::string why);
     std::map<int, std::vector<GuardReason>> by_index_;
 };
 
-// Dumps the host's links and routes (once per run) and builds the set.
-GuardedSet host_guarded_set(NetlinkSocket& host);
+// The reasons of the devices `asked` that are on the host (their host_link, the device's own
+// RTM_GETLINK: loopback, netns-local, master), once per run, from: one link dump without
+// statistics read in place (what is built on each device, ports, stacks), one route dump per
+// device of the asked devices' stacks, kernel-filtered by RTA_OIF (uplinks), and a lookup by
+// ifindex per device a reason names. Other host links cost only their share of the link dump.
+GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevice>& asked);
 
 // The per-container limit, checked before any lock or fd is taken: exit 3.
 void check_device_limit(std::size_t requested, std::size_t limit, const std::string& source);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "common/error.hpp"
 #include "common/hex.hpp"
@@ -59,8 +60,12 @@ int parse_nested_strings(const nlattr* nest, NestedStrings want) {
     return mnl_attr_parse_nested(nest, cb, &want);
 }
 
+std::string attr_size_problem(const char* name, std::size_t len) {
+    return std::string(name) + " of " + std::to_string(len) + " bytes";
+}
+
 std::string attr_problem(const nlattr* attr, const char* name) {
-    return std::string(name) + " of " + std::to_string(mnl_attr_get_payload_len(attr)) + " bytes";
+    return attr_size_problem(name, mnl_attr_get_payload_len(attr));
 }
 
 int parse_link_attr(const nlattr* attr, void* data) {
@@ -179,16 +184,85 @@ std::optional<LinkInfo> find_link_by_index(NetlinkSocket& sock, int index) {
     return get_link(sock, msg, "look up link #" + std::to_string(index));
 }
 
+namespace {
+
+// One `ip link show` dump without statistics; each RTM_NEWLINK to `on_link`.
+void dump_links(NetlinkSocket& sock, const ReplyHandler& on_link) {
+    MessageBuilder msg(RTM_GETLINK, NLM_F_DUMP);
+    put_ifinfo(msg, 0);
+    msg.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+    sock.transact(msg, "list links", [&](const nlmsghdr& nlh) {
+        if (nlh.nlmsg_type == RTM_NEWLINK) on_link(nlh);
+    });
+}
+
+}  // namespace
+
 std::vector<LinkInfo> list_links(NetlinkSocket& sock) {
     return retry_interrupted_dump([&] {
-        MessageBuilder msg(RTM_GETLINK, NLM_F_DUMP);
-        put_ifinfo(msg, 0);
-        msg.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
         std::vector<LinkInfo> links;
-        sock.transact(msg, "list links", [&](const nlmsghdr& nlh) {
-            if (nlh.nlmsg_type == RTM_NEWLINK) links.push_back(parse_link(nlh));
-        });
+        dump_links(sock, [&](const nlmsghdr& nlh) { links.push_back(parse_link(nlh)); });
         return links;
+    });
+}
+
+std::vector<LinkInfo> find_links_by_identity(NetlinkSocket& sock,
+                                             const std::vector<std::uint8_t>& identity) {
+    return retry_interrupted_dump([&] {
+        std::vector<LinkInfo> found;
+        dump_links(sock, [&](const nlmsghdr& nlh) {
+            payload_as<ifinfomsg>(nlh, "RTM_NEWLINK", "ifinfomsg");
+            std::span<const std::uint8_t> mac, perm;
+            for_each_attribute(attributes_of(nlh, sizeof(ifinfomsg)),
+                               [&](std::uint16_t type, std::span<const std::uint8_t> payload) {
+                                   if (type == IFLA_ADDRESS) mac = payload;
+                                   if (type == IFLA_PERM_ADDRESS) perm = payload;
+                               });
+            // As LinkInfo::identity(): the permanent MAC unless it is all zeros.
+            bool has_perm = std::any_of(perm.begin(), perm.end(), [](auto b) { return b != 0; });
+            std::span<const std::uint8_t> id = has_perm ? perm : mac;
+            if (std::equal(id.begin(), id.end(), identity.begin(), identity.end()))
+                found.push_back(parse_link(nlh));
+        });
+        return found;
+    });
+}
+
+LinkEdges edges_of(const LinkInfo& l) {
+    return {l.index, l.master, l.link, l.link_elsewhere, l.kind};
+}
+
+void walk_link_edges(NetlinkSocket& sock, const std::function<void(const LinkEdges&)>& f) {
+    dump_links(sock, [&](const nlmsghdr& nlh) {
+        LinkEdges l;
+        l.index = payload_as<ifinfomsg>(nlh, "RTM_NEWLINK", "ifinfomsg").ifi_index;
+        if (l.index <= 0) throw_malformed("RTM_NEWLINK", "no ifindex");
+        // IFLA_MASTER, IFLA_LINK, IFLA_LINK_NETNSID and the kind only, read in place: this
+        // runs for every host link.
+        const char* bad = nullptr;
+        std::size_t bad_len = 0;
+        for_each_attribute(
+            attributes_of(nlh, sizeof(ifinfomsg)), [&](std::uint16_t type, auto payload) {
+                if (type == IFLA_MASTER || type == IFLA_LINK) {
+                    std::uint32_t v = 0;
+                    if (payload.size() != sizeof v) {
+                        bad = type == IFLA_MASTER ? "IFLA_MASTER" : "IFLA_LINK";
+                        bad_len = payload.size();
+                        return;
+                    }
+                    std::memcpy(&v, payload.data(), sizeof v);
+                    (type == IFLA_MASTER ? l.master : l.link) = static_cast<int>(v);
+                } else if (type == IFLA_LINK_NETNSID) {
+                    l.link_elsewhere = true;
+                } else if (type == IFLA_LINKINFO) {
+                    for_each_attribute(payload, [&](std::uint16_t t, auto kind) {
+                        if (t == IFLA_INFO_KIND && !kind.empty() && kind.back() == 0)
+                            l.kind = std::string_view(reinterpret_cast<const char*>(kind.data()));
+                    });
+                }
+            });
+        if (bad) throw_malformed("RTM_NEWLINK", attr_size_problem(bad, bad_len));
+        f(l);
     });
 }
 

@@ -2,8 +2,10 @@
 // Links over rtnetlink: look up, set up/down, move to another netns. Each function names its
 // iproute2 equivalent.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "netdev/netlink_socket.hpp"
@@ -48,6 +50,28 @@ std::optional<LinkInfo> find_link_by_index(NetlinkSocket& sock, int index);
 // `ip link show`: every link of the netns, the dump retried when a concurrent change
 // interrupts it (the guardrails read the host's once per run).
 std::vector<LinkInfo> list_links(NetlinkSocket& sock);
+// The links whose identity() is `identity`: one dump (retried when interrupted) in which only
+// the MACs of each message are looked at where they lie; the matches are decoded whole.
+std::vector<LinkInfo> find_links_by_identity(NetlinkSocket& sock,
+                                             const std::vector<std::uint8_t>& identity);
+
+// What the guardrails need of every host link, read in place: the stacking attributes,
+// `kind` pointing into the message (valid only during the callback).
+struct LinkEdges {
+    int index = 0;
+    int master = 0;               // IFLA_MASTER
+    int link = 0;                 // IFLA_LINK
+    bool link_elsewhere = false;  // IFLA_LINK_NETNSID
+    std::string_view kind;        // IFLA_INFO_KIND
+};
+// The same fields of a decoded link.
+LinkEdges edges_of(const LinkInfo& link);
+
+// `ip link show` reduced to LinkEdges: ONE dump (SKIP_STATS, so each message is small), each
+// message walked where it lies, nothing allocated per link; f is called per link. Throws
+// HookError with EINTR when a change interrupted the dump: run it under
+// retry_interrupted_dump() with fresh results. Malformed messages throw (EBADMSG).
+void walk_link_edges(NetlinkSocket& sock, const std::function<void(const LinkEdges&)>& f);
 // `ip link set dev X up|down`.
 void set_link_up(NetlinkSocket& sock, const LinkInfo& link, bool up);
 // `ip link set dev X name NEW` (the link must be down).

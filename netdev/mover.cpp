@@ -24,8 +24,8 @@ std::optional<LinkInfo> locate(NetnsEnd end, const HostState& dev, bool scan) {
     if (auto l = find_link_by_index(end.sock, dev.index); l && same(*l)) return l;
     if (!scan) return std::nullopt;
     std::optional<LinkInfo> found;
-    for (LinkInfo& l : list_links(end.sock))
-        if (same(l) && (!found || l.name == dev.name)) found = std::move(l);
+    for (LinkInfo& l : find_links_by_identity(end.sock, dev.identity))
+        if (!found || l.name == dev.name) found = std::move(l);
     return found;
 }
 

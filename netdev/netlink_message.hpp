@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,6 +34,44 @@ const T& payload_as(const nlmsghdr& nlh, const char* message_type, const char* h
     const T* p = payload_as<T>(&nlh);
     if (!p) throw_malformed(message_type, std::string("shorter than ") + header);
     return *p;
+}
+
+// The attributes after a message's fixed header of `header_len` bytes (payload_as<>() said it
+// is there), as bytes.
+inline std::span<const std::uint8_t> attributes_of(const nlmsghdr& nlh, std::size_t header_len) {
+    std::size_t start = MNL_NLMSG_HDRLEN + MNL_ALIGN(header_len);
+    if (nlh.nlmsg_len <= start) return {};
+    return {reinterpret_cast<const std::uint8_t*>(&nlh) + start, nlh.nlmsg_len - start};
+}
+
+// The one walk over length-prefixed records (nlattr, rtnexthop: a u16 length at offset 0
+// that counts the header, each record aligned to 4 bytes), inlined into the caller:
+// f(offset, a copy of the header) for each whole record; stops at the first one shorter than
+// its header or longer than what is left. Nothing past `data` is read.
+template <typename Header, typename F>
+void for_each_record(std::span<const std::uint8_t> data, F&& f) {
+    std::size_t off = 0;
+    while (data.size() - off >= sizeof(Header)) {
+        Header h;
+        std::memcpy(&h, data.data() + off, sizeof h);
+        std::uint16_t len;
+        std::memcpy(&len, &h, sizeof len);
+        if (len < sizeof h || len > data.size() - off) return;
+        f(off, h);
+        std::size_t step = (std::size_t{len} + 3) & ~std::size_t{3};
+        if (step >= data.size() - off) return;
+        off += step;
+    }
+}
+
+// An attribute walk for a hot loop over many messages (libmnl's mnl_attr_parse calls out
+// per attribute): f(type without the nested flag, payload) for each attribute of `data`.
+template <typename F>
+void for_each_attribute(std::span<const std::uint8_t> data, F&& f) {
+    for_each_record<nlattr>(data, [&](std::size_t off, const nlattr& a) {
+        f(static_cast<std::uint16_t>(a.nla_type & NLA_TYPE_MASK),
+          data.subspan(off + NLA_HDRLEN, a.nla_len - NLA_HDRLEN));
+    });
 }
 
 class MessageBuilder {

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "netdev/netlink_message.hpp"
 #include "netdev/raw_attribute.hpp"
 
 namespace netdev {
@@ -25,16 +26,7 @@ struct Nexthop {
 // what is left ends the walk; nothing past `data` is read.
 template <typename F>
 void for_each_rtnexthop(std::span<const std::uint8_t> data, F&& f) {
-    std::size_t off = 0;
-    while (data.size() - off >= sizeof(rtnexthop)) {
-        rtnexthop nh;
-        std::memcpy(&nh, data.data() + off, sizeof nh);
-        if (nh.rtnh_len < sizeof nh || nh.rtnh_len > data.size() - off) return;
-        f(off, nh);
-        std::size_t step = RTNH_ALIGN(nh.rtnh_len);
-        if (step >= data.size() - off) return;
-        off += step;
-    }
+    for_each_record<rtnexthop>(data, f);
 }
 
 // Each nexthop of an RTA_MULTIPATH attribute; a truncated entry ends the list.

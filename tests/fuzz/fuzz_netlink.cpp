@@ -116,9 +116,15 @@ void run_request(std::uint8_t which, NetlinkSocket& sock) {
         case 9:
             default_route_devices(sock);
             break;
-        case 10:
-            host_guarded_set(sock);
+        case 10: {  // the link dump walked in place, routes filtered, names looked up
+            ResolvedDevice asked;
+            asked.host_link.emplace();
+            asked.host_link->index = 3;
+            asked.host_link->name = "eth0";
+            asked.host_link->master = 4;
+            host_guarded_set(sock, {asked});
             break;
+        }
         default: {
             LinkInfo link;
             link.index = 3;

@@ -46,6 +46,19 @@ struct Router {
     }
 };
 
+// mpa and mpb: the nexthops of a multipath default route (table 7); nho: the device of a
+// nexthop object a default route names (table 8).
+struct MultipathUplinks {
+    Router a, b, c;
+    explicit MultipathUplinks(const World& w)
+        : a(w, "mpa", "10.9.2"), b(w, "mpb", "10.9.3"), c(w, "nho", "10.9.4") {
+        w.host.sh(
+            "ip route add default table 7 nexthop via 10.9.2.1 dev mpa nexthop via 10.9.3.1 "
+            "dev mpb && ip nexthop add id 42 via 10.9.4.1 dev nho && "
+            "ip route add default nhid 42 table 8");
+    }
+};
+
 }  // namespace
 
 TEST_CASE("the loopback is refused before it is set down") {
@@ -87,11 +100,7 @@ TEST_CASE("an IPv6 default route in another table makes an uplink too") {
 
 TEST_CASE("every nexthop of a multipath default route and of a nexthop object is an uplink") {
     World w;
-    Router a(w, "mpa", "10.9.2"), b(w, "mpb", "10.9.3"), c(w, "nho", "10.9.4");
-    w.host.sh(
-        "ip route add default table 7 nexthop via 10.9.2.1 dev mpa nexthop via 10.9.3.1 "
-        "dev mpb && ip nexthop add id 42 via 10.9.4.1 dev nho && "
-        "ip route add default nhid 42 table 8");
+    MultipathUplinks mp(w);
     check_refused(w, "mpb", "uplink");
     check_refused(w, "nho", "uplink");
 }
@@ -191,4 +200,52 @@ TEST_CASE("a container id too long for a file name is refused before the device 
     CHECK(contains(r.stderr_text, "is not a usable container id"));
     CHECK(w.on_host("v0") == before);
     CHECK(link_names(w.container).empty());
+}
+
+TEST_CASE("each guardrail still fires with 1000 unrelated links present") {
+    World w;
+    // 500 veth pairs in the host netns, in one ip -batch (a few seconds one by one).
+    w.host.sh(
+        "for i in $(seq 0 499); do echo \"link add ux$i type veth peer name ux${i}p\"; done | "
+        "ip -batch -");
+    CHECK(w.host.sh_status("test $(ip -o link show | wc -l) -ge 1001") == 0);
+    w.host.sh("ip link set lo up");
+    check_refused(w, "lo", "loopback");
+    w.host.sh("ip link add br0 type bridge && ip link set br0 up");
+    check_refused(w, "br0", "netns-local");
+
+    Router r(w, "up0", "10.9.0");
+    w.host.sh("ip route add default via 10.9.0.1");
+    check_refused(w, "up0", "uplink");
+    MultipathUplinks mp(w);
+    check_refused(w, "mpb", "uplink");
+    check_refused(w, "nho", "uplink");
+    Router u6(w, "up6", "10.9.1");
+    w.host.sh(
+        "ip -6 addr add 2001:db8:9::2/64 dev up6 nodad && "
+        "ip -6 route add ::/1 via 2001:db8:9::1 dev up6 table 100");
+    check_refused(w, "up6", "uplink");
+
+    Router s(w, "ul0", "10.9.5");
+    w.host.sh(
+        "ip link add ulbr type bridge && ip link set ul0 master ulbr && "
+        "ip link set ulbr up && ip addr add 10.9.5.3/24 dev ulbr && "
+        "ip route add default via 10.9.5.1 dev ulbr table 9 && "
+        "ip link add ulmv link ulbr type macvlan mode bridge");
+    check_refused(w, "ul0", "uplink-stack");
+    check_refused(w, "ulmv", "uplink-stack");
+
+    w.veth("pv0");
+    w.host.sh("ip link add brp type bridge && ip link set pv0 master brp && ip link set brp up");
+    check_refused(w, "pv0", "port");
+    w.veth("lw0");
+    w.host.sh("ip link add mv0 link lw0 type macvlan mode bridge");
+    check_refused(w, "lw0", "lower");
+
+    // And an unguarded device beside them all still moves.
+    w.veth("free0");
+    Bundle ok(config_with(R"({"free0":{"name":"c0"}})"));
+    HookResult res = w.hook(ok);
+    CHECK_MESSAGE(res.exit_code == 0, res.stderr_text);
+    CHECK(w.in_container("c0").name == "c0");
 }

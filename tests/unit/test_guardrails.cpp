@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 #include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 
 #include "common/error.hpp"
 #include "common/escape.hpp"
 #include "netdev/guardrails.hpp"
+#include "tests/support/fake_kernel.hpp"
 
 using namespace netdev;
 
@@ -98,4 +101,98 @@ TEST_CASE("control characters are escaped, everything else kept") {
     CHECK(escape_control("a\nb\x1b[2J\x7f") == "a\\x0ab\\x1b[2J\\x7f");
     CHECK(escape_control(escape_control("a\tb")) == "a\\x09b");
     CHECK(escape_control("ü") == "ü");
+}
+
+namespace {
+
+using netdev::test::FakeKernel;
+using netdev::test::FakeSocket;
+using netdev::test::ReplyMessage;
+
+// A host of v0 (#2, veth, peer #3), a macvlan mv (#5) on v0 carrying the default route, and
+// 1000 unrelated veths (#100...): the link dump, lookups by ifindex, RTA_OIF-filtered route
+// dumps (when `strict`), as a kernel answers them.
+FakeKernel::Responder busy_host(int& full_route_dumps) {
+    return [&full_route_dumps](FakeKernel& k, const nlmsghdr& req) {
+        auto link = [&](int index, const char* name, const char* kind, int lower) {
+            ReplyMessage r(RTM_NEWLINK, req, NLM_F_MULTI);
+            r.extra_header<ifinfomsg>().ifi_index = index;
+            r.put_str(IFLA_IFNAME, name);
+            if (lower) r.put_u32(IFLA_LINK, static_cast<std::uint32_t>(lower));
+            nlattr* info = mnl_attr_nest_start(r.header(), IFLA_LINKINFO);
+            mnl_attr_put_strz(r.header(), IFLA_INFO_KIND, kind);
+            mnl_attr_nest_end(r.header(), info);
+            k.queue(r);
+        };
+        const auto* ifi = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(&req));
+        if (req.nlmsg_type == RTM_GETLINK && (req.nlmsg_flags & NLM_F_DUMP)) {
+            link(2, "v0", "veth", 3);
+            link(5, "mv", "macvlan", 2);
+            for (int i = 100; i < 1100; ++i) link(i, "ux", "veth", i + 1000);
+            k.done(req);
+        } else if (req.nlmsg_type == RTM_GETLINK) {
+            link(ifi->ifi_index, ifi->ifi_index == 5 ? "mv" : "v0", "veth", 0);
+            k.ack(req);
+        } else if (req.nlmsg_type == RTM_GETROUTE) {
+            const nlattr* oif = netdev::test::find_attr(req, sizeof(rtmsg), RTA_OIF);
+            if (!oif) ++full_route_dumps;
+            if (!oif || mnl_attr_get_u32(oif) == 5) {
+                ReplyMessage r(RTM_NEWROUTE, req, NLM_F_MULTI);
+                auto& rtm = r.extra_header<rtmsg>();
+                rtm.rtm_family = AF_INET;
+                rtm.rtm_type = RTN_UNICAST;
+                rtm.rtm_table = RT_TABLE_MAIN;
+                r.put_u32(RTA_OIF, 5);
+                k.queue(r);
+            }
+            k.done(req);
+        } else {
+            k.ack(req);
+        }
+    };
+}
+
+ResolvedDevice asked_v0() {
+    ResolvedDevice d;
+    d.request.host_name = "v0";
+    d.host_link = dev(2, "v0", "veth", 0, 3);
+    return d;
+}
+
+}  // namespace
+
+TEST_CASE("host_guarded_set: one link dump, route dumps filtered to the asked device's stack") {
+    for (bool strict : {true, false}) {
+        CAPTURE(strict);
+        int full_route_dumps = 0;
+        FakeSocket f(busy_host(full_route_dumps));
+        f.kernel->kernel_features.strict_check = strict;
+        GuardedSet set = host_guarded_set(f.sock, {asked_v0()});
+        CHECK(guards_of(set, 2) == std::vector<Guard>{Guard::uplink_stack, Guard::lower});
+        CHECK(set.reasons(2)[0].why == "the uplink mv is built on it");
+        CHECK(set.reasons(2)[1].why == "the lower device of mv");
+        CHECK(set.reasons(5).empty());  // not asked for
+        int link_dumps = 0, route_dumps = 0;
+        for (const auto& r : f.kernel->requests) {
+            const nlmsghdr& nlh = netdev::test::as_nlmsg(r);
+            if (!(nlh.nlmsg_flags & NLM_F_DUMP)) continue;
+            (nlh.nlmsg_type == RTM_GETLINK ? link_dumps : route_dumps)++;
+            if (nlh.nlmsg_type == RTM_GETLINK)  // small messages: no statistics
+                CHECK(mnl_attr_get_u32(netdev::test::find_attr(
+                          nlh, sizeof(ifinfomsg), IFLA_EXT_MASK)) == RTEXT_FILTER_SKIP_STATS);
+        }
+        CHECK(link_dumps == 1);
+        // Strict: one per device of the stack (v0, mv), never the host's whole table.
+        CHECK(route_dumps == (strict ? 2 : 1));
+        CHECK(full_route_dumps == (strict ? 0 : 1));
+    }
+}
+
+TEST_CASE("host_guarded_set: nothing asked on the host, nothing read") {
+    int full_route_dumps = 0;
+    FakeSocket f(busy_host(full_route_dumps));
+    ResolvedDevice gone;
+    gone.request.host_name = "gone0";
+    GuardedSet set = host_guarded_set(f.sock, {gone});
+    CHECK(f.kernel->requests.empty());
 }
