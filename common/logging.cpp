@@ -4,6 +4,7 @@
 #include "common/logging.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <boost/core/null_deleter.hpp>
 #include <boost/date_time/posix_time/posix_time.hpp>
@@ -129,8 +130,17 @@ void init_logging(const LogOptions& options) {
     if (options.syslog) add_syslog_sink();
     if (options.file.empty()) return;
     // Boost.Log opens the file lazily and would fail mid-run; find out now, naming the path.
-    UniqueFd probe(::open(options.file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+    // O_NONBLOCK: a FIFO without a reader must not hold the hook past its deadline.
+    UniqueFd probe(::open(options.file.c_str(),
+                          O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0640));
+    if (!probe && errno == ENXIO)  // O_NONBLOCK's answer for a FIFO without a reader
+        throw HookError(ExitCode::invalid_input, "--log-file " + options.file +
+                                                     ": a FIFO, not a regular file or a terminal");
     if (!probe) throw_errno(ExitCode::invalid_input, "--log-file " + options.file, errno);
+    struct stat st {};
+    if (::fstat(probe.get(), &st) != 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)))
+        throw HookError(ExitCode::invalid_input,
+                        "--log-file " + options.file + ": not a regular file or a terminal");
     core->add_global_attribute("TimeStamp", logging::attributes::local_clock());
     // The file records at least info, more when stderr is asked for more.
     add_file_sink(options.file, std::min(options.stderr_level, LogSeverity::info));

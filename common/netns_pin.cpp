@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "common/error.hpp"
 
@@ -52,6 +54,24 @@ std::optional<pid_t> process_in_netns(const NetnsId& id) {
         std::string ns = std::string("/proc/") + e->d_name + "/ns/net";
         if (::stat(ns.c_str(), &st) == 0 && st.st_dev == id.dev && st.st_ino == id.ino)
             return static_cast<pid_t>(pid);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> mounted_netns_path(const NetnsId& id) {
+    std::ifstream mounts("/proc/self/mountinfo");
+    const std::string root = "net:[" + std::to_string(id.ino) + "]";
+    for (std::string line; std::getline(mounts, line);) {
+        // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER
+        std::istringstream in(line);
+        std::string mount_id, parent, devno, mroot, point;
+        if (!(in >> mount_id >> parent >> devno >> mroot >> point) || mroot != root) continue;
+        std::size_t dash = line.find(" - ");
+        if (dash == std::string::npos || line.compare(dash + 3, 5, "nsfs ") != 0) continue;
+        // Octal escapes (\040 for a space) are left: such a path is then not opened below.
+        struct stat st {};
+        if (::stat(point.c_str(), &st) == 0 && st.st_dev == id.dev && st.st_ino == id.ino)
+            return point;
     }
     return std::nullopt;
 }

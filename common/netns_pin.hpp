@@ -22,4 +22,8 @@ void unpin_netns(const StateDir& dir, const std::string& name);
 // A process whose network namespace is `id` (a scan of /proc), if any.
 std::optional<pid_t> process_in_netns(const NetnsId& id);
 
+// A path where netns `id` is bind-mounted in this mount namespace (`ip netns add`, another
+// tool's pin: /proc/self/mountinfo, nsfs mounts of "net:[INODE]"), if any.
+std::optional<std::string> mounted_netns_path(const NetnsId& id);
+
 }  // namespace netdev

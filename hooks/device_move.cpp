@@ -62,8 +62,10 @@ Journal open_journal(const PipelineRun& run) {
     if (!run.state_dir || !run.target)
         throw HookError(ExitCode::invalid_input, "a run that acts needs a state dir and a target");
     ContainerRecord header;
-    header.id =
-        run.record.id.empty() ? "move-" + std::to_string(run.target->id().ino) : run.record.id;
+    header.id = run.record.id.empty()
+                    ? "move-" + std::to_string(run.target->id().ino) + "-" +
+                          std::to_string(::getpid()) + "-" + std::to_string(::time(nullptr))
+                    : run.record.id;
     header.bundle = run.record.bundle;
     header.netns = run.target->id();
     header.netns_path = run.record.netns_path;
@@ -138,9 +140,7 @@ LinkInfo check_runtime_moved(const NetDeviceRequest& r, NetlinkSocket& ctr, cons
                             " holds the container's default route, as its own (CNI) interface "
                             "does: not a device " +
                             runtime + " moved");
-    // A veth whose peer, or a macvlan or vlan whose lower device, is in the container itself
-    // was made there, not moved from the host (IFLA_LINK without IFLA_LINK_NETNSID).
-    if (link->link > 0 && link->link != link->index && !link->link_elsewhere)
+    if (link->other_end_here())
         throw HookError(ExitCode::refused,
                         r.host_name + ": " + link->name + " in " + target.label() + " is a " +
                             (link->kind.empty() ? "device" : link->kind) +

@@ -31,6 +31,13 @@ std::optional<Netns> find_container_netns(const ContainerRecord& rec, const Stat
         } catch (const HookError&) {  // exited since the scan: the netns may be gone too
         }
     }
+    // Bind-mounted elsewhere (its path now names another netns, an `ip netns` moved): alive.
+    if (std::optional<std::string> at = mounted_netns_path(rec.netns)) {
+        try {
+            if (auto ns = same(Netns::open_path(*at))) return ns;
+        } catch (const HookError&) {  // unmounted since the scan
+        }
+    }
     return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "common/error.hpp"
+#include "common/escape.hpp"
 #include "common/logging.hpp"
 #include "common/netns_pin.hpp"
 #include "common/state_sweep.hpp"
@@ -34,6 +35,10 @@ std::optional<std::string> still_in_use(const ContainerRecord& rec) {
         } catch (const HookError&) {  // gone, or another file now
         }
     }
+    // Held by a bind mount elsewhere, not the hook's own pin.
+    if (std::optional<std::string> at = mounted_netns_path(rec.netns))
+        if (rec.pin.empty() || at->find(rec.pin) == std::string::npos)
+            return "its netns is still mounted at " + *at;
     return std::nullopt;
 }
 
@@ -63,7 +68,7 @@ void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
 void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) {
     if (!id.empty()) validate_container_id(id);
     for (const std::string& f : sweep_stale_temp_files(dir))  // issue 17
-        out << "removed " << f << ", a temporary file of a run that was killed\n";
+        out << "removed " << escape_control(f) << ", a temporary file of a run that was killed\n";
     std::string problems;
     int seen = 0;
     for (const std::string& file : dir.list(kRecordSuffix)) {

@@ -89,8 +89,15 @@ bool named_like_a_runtime(const std::string& path) {
     return false;
 }
 
-// `exec_path features` with stdin and stderr on /dev/null; its stdout when it exits 0 in time.
-std::optional<std::string> ask_features(const std::string& exec_path) {
+// What `features` said: its stdout when it exited 0 (`answered`); a failure (it exited
+// otherwise: a runtime without the command, `failed`); or no answer in time (`timed_out`).
+struct FeaturesAnswer {
+    enum { answered, failed, timed_out } outcome = failed;
+    std::string out;
+};
+
+// `exec_path features` with stdin and stderr on /dev/null, within kFeaturesTimeout.
+FeaturesAnswer ask_features(const std::string& exec_path) {
     int p[2];
     if (::pipe2(p, O_CLOEXEC) != 0) throw_errno(ExitCode::failed_restored, "pipe", errno);
     UniqueFd out_r(p[0]), out_w(p[1]);
@@ -137,8 +144,9 @@ std::optional<std::string> ask_features(const std::string& exec_path) {
         while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
         }
     }
-    if (!complete || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
-    return out;
+    if (!complete) return {FeaturesAnswer::timed_out, {}};
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return {FeaturesAnswer::failed, {}};
+    return {FeaturesAnswer::answered, std::move(out)};
 }
 
 std::string cache_name(const struct stat& st) {
@@ -208,17 +216,25 @@ bool features_say_net_devices(const std::string& features_json) {
 }
 
 bool runtime_moves_net_devices(const RuntimeBinary& rt) {
-    std::optional<std::string> answer = ask_features(rt.exec_path);
-    return answer && features_say_net_devices(*answer);
+    FeaturesAnswer answer = ask_features(rt.exec_path);
+    return answer.outcome == FeaturesAnswer::answered && features_say_net_devices(answer.out);
 }
 
 bool runtime_moves_net_devices(const RuntimeBinary& rt, const StateDir& cache) {
     std::string name = cache_name(rt.identity);
     if (std::optional<std::string> cached = cache.read_file(name))
         return features_say_net_devices(*cached);
-    bool moves = runtime_moves_net_devices(rt);
+    FeaturesAnswer answer = ask_features(rt.exec_path);
+    if (answer.outcome == FeaturesAnswer::timed_out) {
+        // Not the runtime's answer: asked again next time, not cached.
+        NETDEV_LOG(warning) << rt.label << " features: no answer within "
+                            << kFeaturesTimeout.count() << " s; taken as not moving devices now";
+        return false;
+    }
+    bool moves = answer.outcome == FeaturesAnswer::answered && features_say_net_devices(answer.out);
     NETDEV_LOG(info) << rt.label << (moves ? " moves" : " does not move")
-                     << " linux.netDevices itself (its `features`)";
+                     << " linux.netDevices itself (its `features`"
+                     << (answer.outcome == FeaturesAnswer::failed ? " failed" : "") << ")";
     // Cached as the answer's gist, so a runtime without `features` is not asked every time.
     cache.write_file(name, moves ? R"({"linux":{"netDevices":{"enabled":true}}})" : "{}");
     return moves;

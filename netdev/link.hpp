@@ -34,6 +34,10 @@ struct LinkInfo {
     // What identifies the device across moves and renames: the permanent MAC when it has
     // one (a container may change the current one), else the current MAC.
     const std::vector<std::uint8_t>& identity() const noexcept;
+    // A veth whose peer, or a macvlan or vlan whose lower device, is in this same netns
+    // (IFLA_LINK without IFLA_LINK_NETNSID): made where it is, never moved in from the host
+    // with that other end.
+    bool other_end_here() const noexcept { return link > 0 && link != index && !link_elsewhere; }
 };
 
 // "02:00:5e:10:00:01", for logs and messages.

@@ -139,6 +139,14 @@ bool bring_back(const HostState& as_was, NetnsEnd host, const NetnsEnd* containe
         std::optional<LinkInfo> away;
         if (container_index) away = find_link_by_index(container->sock, container_index);
         if (!away) away = locate(*container, as_was, true);
+        if (away && away->other_end_here())
+            // The workload replaced the device with one of its own making (a veth whose peer
+            // it keeps): giving that to the host would be a way into it.
+            throw HookError(ExitCode::restore_incomplete,
+                            away->name + " in " + container->netns.label() + " is a " +
+                                (away->kind.empty() ? "device" : away->kind) +
+                                " whose other end is in the container: not the device recorded, "
+                                "left there");
         if (away) {
             refuse_taken_name(as_was, *away, host, container->netns.label());
             NETDEV_LOG(info) << "bringing back from " << container->netns.label() << " where it is "

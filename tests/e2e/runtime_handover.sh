@@ -94,6 +94,8 @@ cp "$sealed" "$work/crun-new/sealed_parent"
 set -u
 if [ "$1" = features ]; then
   echo asked >> "$0.asked"
+  # $0.slow: this one time, no answer (the hook gives up after 5 s and kills it).
+  if [ -e "$0.slow" ]; then rm -f "$0.slow"; exec sleep 30; fi
   if [ "$features" = netdevices ]; then
     echo '{"ociVersionMin":"1.0.0","linux":{"netDevices":{"enabled":true}}}'
   else echo '{"ociVersionMin":"1.0.0"}'; fi
@@ -233,8 +235,8 @@ case_native_guardrail() { # a youki-like runtime moves after createRuntime: a po
 case_features_once() {
   [ "$(wc -l < "$work/standin-runc-native.asked")" = 1 ] ||
     fail "features asked $(wc -l < "$work/standin-runc-native.asked") times"
-  # standin-runc-native, standin-runc-old, crun-new, crun-mute
-  [ "$(ls "$records"/*.features | wc -l)" = 4 ] || fail "cache: $(ls "$records")"
+  # standin-runc-native, standin-runc-old, crun-new, crun-mute, crun-slow
+  [ "$(ls "$records"/*.features | wc -l)" = 5 ] || fail "cache: $(ls "$records")"
 }
 
 # crun_bundle DIR EXTRA_JSON [HOOK_ARG...]: linux.netDevices v0 -> ctr0 (EXTRA_JSON merged in),
@@ -296,6 +298,20 @@ case_crun_template() { # native crun fails a %d template itself; check says so b
   expect "$b/err" "No such device"
 }
 
+case_crun_slow_features() { # no answer in time is not the runtime's answer: asked again
+  local b=$work/slow slow=$work/crun-slow
+  mkdir -p "$slow/bin" && cp "$sealed" "$slow/sealed_parent"
+  sed "s|^sealed=[^ ]* |sealed=$slow/sealed_parent |" "$crun_new" > "$slow/bin/crun"
+  chmod +x "$slow/bin/crun" && touch "$slow/bin/crun.slow"
+  crun_bundle "$b" '{}'
+  crun_run "$b" "$slow/bin/crun" && fail "the first run, without an answer, started"
+  reset_host
+  rm -rf "$b" && crun_bundle "$b" '{}'
+  crun_run "$b" "$slow/bin/crun" || fail "exited $?: $(cat "$b/err")"
+  expect "$b/out" "ctr0[:@].*UP" "inet6 2001:db8:2::1/64"
+  [ "$(wc -l < "$slow/bin/crun.asked")" = 2 ] || fail "features asked $(wc -l < "$slow/bin/crun.asked") times"
+}
+
 case_crun_planted() { # a same-named pair made in the container is not what the runtime moved
   local b=$work/planted
   crun_bundle "$b" '{}'
@@ -330,6 +346,7 @@ run_case "a runtime that cannot be asked: --native yes leaves the devices to it"
 run_case "a %d template with a native runtime: check says it fails, and it does" case_crun_template
 run_case "check says who moves each device" case_check_says_who
 run_case "a same-named pair made in the container is not taken for the runtime's device" case_crun_planted
+run_case "a features that does not answer in time is asked again, not cached" case_crun_slow_features
 run_case "the policy decides for a device a native runtime has moved already" case_crun_policy
 run_case "runtime moving before createRuntime (runc, crun): left to it, checked" case_native_moves before
 run_case "runtime moving after createRuntime (youki): left to it, checked" case_native_moves after

@@ -126,3 +126,43 @@ TEST_CASE(
     CHECK_MESSAGE(one.exit_code == 0, one.stderr_text);
     CHECK(w.on_host("v0") == before);
 }
+
+TEST_CASE(
+    "a netns bind-mounted elsewhere is found alive: recover leaves it, recover ID gives back") {
+    // Found by probing: the path now named another netns, so the record's was "destroyed" and
+    // the record forgotten, while the device lived on in the netns mounted elsewhere.
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    TempStateDir dir;
+    std::string a = dir.path.parent_path().string() + "/netns-a-" + std::to_string(::getpid());
+    std::string b = a + "-moved";
+    std::string init_ns = "/proc/" + std::to_string(w.init.pid()) + "/ns/net";
+    TestNetns other("another netns");
+    std::string other_ns =
+        "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(other.netns().fd());
+    w.host.sh("touch " + a + " " + b + " && mount --bind " + init_ns + " " + a);
+    auto hook = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--state-dir", dir.str()});
+        return run_hook_binary(w.host, "", args);
+    };
+    REQUIRE(hook({"move", "--netns", a, "v0=ctr0"}).exit_code == 0);
+    // `ip netns` style: the netns moves to b, a names another one, no process is in it.
+    w.host.sh("mount --bind " + a + " " + b + " && umount " + a + " && mount --bind " + other_ns +
+              " " + a);
+    w.init.stop();
+
+    HookResult all = hook({"recover"});
+    CHECK_MESSAGE(all.exit_code == 0, all.stderr_text);
+    CHECK_MESSAGE(contains(all.stdout_text, "its netns is still mounted at " + b + ", left alone"),
+                  all.stdout_text);
+    HookResult status = hook({"status"});
+    std::size_t at = status.stdout_text.find("container move-");
+    REQUIRE(at != std::string::npos);
+    std::string id =
+        status.stdout_text.substr(at + 10, status.stdout_text.find(' ', at + 10) - at - 10);
+    HookResult one = hook({"recover", id});
+    CHECK_MESSAGE(one.exit_code == 0, one.stderr_text);
+    CHECK(w.on_host("v0") == before);
+    w.host.sh("umount " + a + " " + b + "; rm -f " + a + " " + b);
+}

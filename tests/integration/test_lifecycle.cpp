@@ -402,3 +402,27 @@ TEST_CASE("a state dir the hook cannot trust stops it before any change (exit 3)
     CHECK(w.on_host("v0") == before);
     CHECK(link_names(w.container).empty());
 }
+
+TEST_CASE("a look-alike the workload made in place of the device is not given to the host") {
+    // Found by probing: the container deletes ctr0 and makes a veth of that name whose peer it
+    // keeps; poststop moved that veth to the host as v0, with v0's addresses: a way in.
+    for (bool same_mac : {false, true}) {
+        CAPTURE(same_mac);
+        PathWorld w;
+        w.configured_veth("v0", 2);
+        Bundle b(config_with(R"({"v0":{"name":"ctr0"}})", w.path));
+        REQUIRE(w.hook(b).exit_code == 0);
+        std::string mac = netdev::mac_text(w.in_container("ctr0").mac);
+        w.container.sh("ip link del ctr0 && ip link add ctr0 type veth peer name evil0 && " +
+                       (same_mac ? "ip link set ctr0 address " + mac + " && " : std::string()) +
+                       "ip link set ctr0 up");
+        HookResult r = w.poststop(b);
+        CHECK(r.exit_code == 4);
+        CHECK(contains(r.stderr_text,
+                       "whose other end is in the container: not the device "
+                       "recorded, left there"));
+        CHECK_FALSE(view_device(w.host, "v0"));
+        CHECK(view_device(w.container, "ctr0"));
+        CHECK(record_exists(b));
+    }
+}

@@ -93,3 +93,20 @@ TEST_CASE("data after the state's JSON value is refused (exit 2), whitespace is 
     CHECK_MESSAGE(r.exit_code == 0, r.stderr_text);
     CHECK(link_names(w.container) == std::vector<std::string>{"c0"});
 }
+
+TEST_CASE("a FIFO as --log-file is refused (exit 2) naming it, not waited on") {
+    // Found by probing: opening a FIFO with no reader for writing blocked past --deadline.
+    World w;
+    w.configured_veth("v0", 2);
+    DeviceView before = w.on_host("v0");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    std::filesystem::path fifo = b.dir() / "log.fifo";
+    make_fifo(fifo);
+    HookResult r = w.hook(b, {"--deadline", "2", "--log-file", fifo.string(), "createRuntime"});
+    CHECK(r.exit_code == 2);
+    CHECK(one_line(r));
+    CHECK_MESSAGE(
+        contains(r.stderr_text, "--log-file " + fifo.string() + ": a FIFO, not a regular file"),
+        r.stderr_text);
+    CHECK(w.on_host("v0") == before);
+}
