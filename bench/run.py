@@ -15,6 +15,7 @@ is up in the container with every address (`delivered`).
 Runs inside a private network and mount namespace: nothing on the machine is touched.
 """
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -99,18 +100,25 @@ def peers(args, world, work, devs):
            "netDevices": {h: {"name": c} for h, c in devs}}}
     with open(os.path.join(bundle, "config.json"), "w") as f:
         json.dump(cfg, f)
-    state = json.dumps({"ociVersion": "1.2.0", "id": "bench", "status": "creating",
-                        "pid": world.ctr.pid, "bundle": bundle}).encode()
+    runs = itertools.count()
+
+    def state():
+        # A container id of its own for every run, as every container start has: one id for
+        # all made each run read, and carry forward, the record of all the runs before it
+        # (devices the bench deleted without a poststop), which grew with every round.
+        return json.dumps({"ociVersion": "1.2.0", "id": f"bench-{next(runs)}",
+                           "status": "creating", "pid": world.ctr.pid,
+                           "bundle": bundle}).encode()
     state_dir = os.path.join(work, "state")
     if not os.path.ismount(state_dir):  # like /run/oci-netdev-hook: a tmpfs
         os.makedirs(state_dir, mode=0o700, exist_ok=True)
         sh(f"mount -t tmpfs -o mode=0700 tmpfs {state_dir}")
     env = dict(os.environ, OCI_NETDEV_HOOK_STATE_DIR=state_dir)
     out = {
-        "hook": lambda: timed([hook, "createRuntime"], state, env),
+        "hook": lambda: timed([hook, "createRuntime"], state(), env),
     }
     if args.baseline_hook:  # another build of the hook, side by side in the same rounds
-        out["hook-base"] = lambda: timed([args.baseline_hook, "createRuntime"], state, env)
+        out["hook-base"] = lambda: timed([args.baseline_hook, "createRuntime"], state(), env)
     out |= {
         "floor-full": lambda: seq([[floor, "full", h, c, world.netns] for h, c in devs]),
         "floor-move": lambda: seq([[floor, "move", h, c, world.netns] for h, c in devs]),
