@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 #include <sstream>
+#include <type_traits>
 
 #include "common/error.hpp"
 #include "common/hex.hpp"
@@ -132,22 +133,46 @@ std::vector<AddressAttribute> decode_attributes(std::string_view text) {
     return out;
 }
 
+// The numeric fields of an address and of a route, in the order and under the names the
+// record file has them: one list, walked by the writer and by the reader.
+template <typename Address, typename Visit>
+void address_numbers(Address& a, Visit&& visit) {
+    visit("family", a.family);
+    visit("prefixlen", a.prefixlen);
+    visit("scope", a.scope);
+    visit("flags", a.flags);
+}
+
+template <typename Route, typename Visit>
+void route_numbers(Route& r, Visit&& visit) {
+    visit("family", r.family);
+    visit("dst_len", r.dst_len);
+    visit("src_len", r.src_len);
+    visit("tos", r.tos);
+    visit("protocol", r.protocol);
+    visit("scope", r.scope);
+    visit("type", r.type);
+    visit("flags", r.flags);
+    visit("table", r.table);
+}
+
+// Reads each visited number from `o`, as the type of the field it goes into.
+auto read_numbers_from(const json::object& o) {
+    return [&o](const char* name, auto& field) {
+        field = json::value_to<std::remove_reference_t<decltype(field)>>(o.at(name));
+    };
+}
+
 void put_address(std::string& out, const AddressRecord& a) {
     JsonObject o(out);
-    o.number("family", a.family);
-    o.number("prefixlen", a.prefixlen);
-    o.number("scope", a.scope);
-    o.number("flags", a.flags);
+    address_numbers(a, [&](const char* name, auto v) { o.number(name, v); });
     o.string("label", a.label);
     o.attributes("attributes", a.replayed);
 }
 
 AddressRecord address_from(const json::object& o) {
     AddressRecord a;
-    a.family = json::value_to<std::uint8_t>(o.at("family"));
-    a.prefixlen = json::value_to<std::uint8_t>(o.at("prefixlen"));
-    a.scope = json::value_to<std::uint8_t>(o.at("scope"));
-    a.flags = json::value_to<std::uint32_t>(o.at("flags"));
+    address_numbers(a, read_numbers_from(o));
     a.label = text_of(o.at("label"));
     a.replayed = decode_attributes(o.at("attributes").as_string());
     return a;
@@ -155,15 +180,7 @@ AddressRecord address_from(const json::object& o) {
 
 void put_route(std::string& out, const RouteRecord& r) {
     JsonObject o(out);
-    o.number("family", r.family);
-    o.number("dst_len", r.dst_len);
-    o.number("src_len", r.src_len);
-    o.number("tos", r.tos);
-    o.number("protocol", r.protocol);
-    o.number("scope", r.scope);
-    o.number("type", r.type);
-    o.number("flags", r.flags);
-    o.number("table", r.table);
+    route_numbers(r, [&](const char* name, auto v) { o.number(name, v); });
     o.attributes("attributes", r.replayed);
 }
 
@@ -180,15 +197,7 @@ void put_array(std::string& out, const std::vector<T>& items, Put put) {
 
 RouteRecord route_from(const json::object& o) {
     RouteRecord r;
-    r.family = json::value_to<std::uint8_t>(o.at("family"));
-    r.dst_len = json::value_to<std::uint8_t>(o.at("dst_len"));
-    r.src_len = json::value_to<std::uint8_t>(o.at("src_len"));
-    r.tos = json::value_to<std::uint8_t>(o.at("tos"));
-    r.protocol = json::value_to<std::uint8_t>(o.at("protocol"));
-    r.scope = json::value_to<std::uint8_t>(o.at("scope"));
-    r.type = json::value_to<std::uint8_t>(o.at("type"));
-    r.flags = json::value_to<std::uint32_t>(o.at("flags"));
-    r.table = json::value_to<std::uint32_t>(o.at("table"));
+    route_numbers(r, read_numbers_from(o));
     r.replayed = decode_attributes(o.at("attributes").as_string());
     return r;
 }
