@@ -1,6 +1,6 @@
 #pragma once
 // One JSON value read from a pipe: complete at its closing brace, without waiting for EOF.
-// A runtime may write the whole OCI state and keep its end of stdin open (issue 17).
+// A runtime may write the whole OCI state and keep its end of stdin open.
 #include <chrono>
 #include <cstddef>
 #include <string>

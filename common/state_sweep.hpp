@@ -1,7 +1,7 @@
 #pragma once
 // Temporary files a killed run left in the state dir: StateDir::write_file() writes
 // `.<name>.tmp<pid>` and renames it over `<name>`; a SIGKILL between the two leaves the
-// temporary file there, which nothing else ever removes (issue 17).
+// temporary file there, which nothing else ever removes.
 #include <string>
 #include <vector>
 

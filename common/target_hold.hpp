@@ -4,7 +4,7 @@
 // process alone). The hook's own netns fd keeps the netns alive while it runs; once the hook
 // exits, a netns whose process died meanwhile dies too, and with it every device moved in
 // (a veth is destroyed, a physical NIC returns to the initial netns without its addresses).
-// So the mover asks, before its commit, whether the process is still there (issue 17).
+// So the mover asks, before its commit, whether the process is still there.
 #include <sys/types.h>
 
 #include "common/unique_fd.hpp"

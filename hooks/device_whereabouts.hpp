@@ -1,5 +1,5 @@
 #pragma once
-// Where a recorded device is once its container netns is gone (issue 17), found by identity
+// Where a recorded device is once its container netns is gone, found by identity
 // (permanent MAC, else MAC): on the host netns, in the kernel's initial netns (where a
 // physical NIC or VF goes when its netns dies, as dev%d and without its addresses; not the
 // host netns it came from when the hook runs in another one), or nowhere (a veth or macvlan

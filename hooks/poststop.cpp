@@ -46,7 +46,7 @@ std::optional<std::string> still_in_use(const ContainerRecord& rec) {
 
 void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
     validate_container_id(st.id);
-    sweep_stale_temp_files(dir);  // issue 17: a killed run's temporary files
+    sweep_stale_temp_files(dir);  // a killed run's temporary files
     const std::string file = record_file_name(st.id, st.bundle);
     std::optional<ContainerRecord> rec = read_record(dir, file);
     if (!rec) {
@@ -67,7 +67,7 @@ void run_poststop(const OciState& st, bool restore, const StateDir& dir) {
 
 void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) {
     if (!id.empty()) validate_container_id(id);
-    for (const std::string& f : sweep_stale_temp_files(dir))  // issue 17
+    for (const std::string& f : sweep_stale_temp_files(dir))
         out << "removed " << escape_control(f) << ", a temporary file of a run that was killed\n";
     std::string problems;
     int seen = 0;
@@ -84,7 +84,7 @@ void run_recover(const std::string& id, const StateDir& dir, std::ostream& out) 
         set_log_context(rec->id, "recover");
         try {
             for (const std::string& note : give_back_and_release(dir, file, *rec, "recover"))
-                out << "container " << rec->id << ": " << note << "\n";  // issue 17
+                out << "container " << rec->id << ": " << escape_control(note) << "\n";
             out << "container " << rec->id << ": every device given back\n";
         } catch (const HookError& e) {
             problems += (problems.empty() ? "" : "; ") + rec->id + ": " + e.what();

@@ -85,7 +85,7 @@ void run_hook(const CliOptions& options, int state_fd) {
     Policy policy = load_policy(options.policy_path);
     check_request(request, policy);
     validate_container_id(st.id);  // names its record file
-    // Issue 17: a netns given by pid dies with its process, which is held by a pidfd.
+    // A netns given by pid dies with its process: held by a pidfd, checked before the commit.
     std::optional<TargetHold> hold;
     if (cfg.netns.private_netns && cfg.netns.path.empty() && st.pid)
         hold.emplace(static_cast<pid_t>(*st.pid));
@@ -117,7 +117,7 @@ void run_status(const CliOptions& options, std::ostream& out) {
         std::optional<ContainerRecord> rec = read_record(dir, f);
         if (!rec || (!id.empty() && rec->id != id)) continue;
         out << escape_control_in_lines(describe_record(*rec));  // names from the annotation
-        out << escape_control_in_lines(describe_whereabouts(*rec, dir));  // issue 17
+        out << escape_control_in_lines(describe_whereabouts(*rec, dir));  // once its netns is gone
         any = true;
     }
     if (!id.empty() && !any) throw HookError(ExitCode::invalid_input, "no record for " + id);

@@ -26,7 +26,7 @@ Journal::Journal(const StateDir& dir, ContainerRecord header, const Netns* pin)
       pin_(pin),
       file_(record_file_name(header_.id, header_.bundle)),
       earlier_(read_record(dir, file_)) {
-    sweep_stale_temp_files(dir_);  // a killed run's temporary files (issue 17)
+    sweep_stale_temp_files(dir_);  // a killed run's temporary files
     if (pin_) header_.pin = file_ + ".netns";
 }
 
