@@ -28,6 +28,9 @@ class TargetHold {
   private:
     pid_t pid_;
     UniqueFd pidfd_;
+    // Without pidfd_open (kernels before 5.3): the process's start time from /proc/PID/stat,
+    // so that a pid reused by another process reads as gone too.
+    unsigned long long start_time_ = 0;
 };
 
 // Throws HookError(failed_restored) naming the process when a held target process is gone;
