@@ -178,10 +178,9 @@ HandedOver find_handed_over(const PipelineRun& run, Ends& ends, const ResolvedDe
         throw HookError(ExitCode::refused, decision.message + " (" + runtime +
                                                " has moved it already: the container fails)");
     }
-    HostState h = snapshot_device({*run.target, *ends.target_sock}, l);
+    // Its routes and settings there are the container's, not the host's: addresses only.
+    HostState h = snapshot_device({*run.target, *ends.target_sock}, l, false);
     h.name = d.request.host_name;
-    h.routes.clear();    // the container's, not the host's
-    h.settings.clear();  // the container netns's defaults
     std::string where = "moved by " + runtime + " as " + l.name;
     return {std::move(h), std::move(l), std::move(where)};
 }

@@ -166,7 +166,7 @@ std::optional<RuntimeBinary> runtime_at(const std::string& path) {
 }
 
 std::optional<RuntimeBinary> runtime_of_process(const std::string& proc_dir,
-                                                const std::string& path_env) {
+                                                const std::optional<std::string>& path_env) {
     const std::string exe_link = proc_dir + "/exe";
     std::optional<std::string> exe = link_target(exe_link);
     // 1. The exe link, run through /proc (its path may not be ours to see).
@@ -184,7 +184,8 @@ std::optional<RuntimeBinary> runtime_of_process(const std::string& proc_dir,
             rt->label = args[0];
             return rt;
         }
-        std::string path = resolve_command(args[0], proc_dir, path_env);
+        std::string path = resolve_command(
+            args[0], proc_dir, path_env ? *path_env : environ_value(proc_dir + "/environ", "PATH"));
         return path.empty() ? std::nullopt : runtime_at(path);
     }
     // 3. A "#!" script: argv[1] (not an option such as runc's --root), named like a runtime.
@@ -196,10 +197,9 @@ std::optional<RuntimeBinary> runtime_of_process(const std::string& proc_dir,
 }
 
 std::optional<RuntimeBinary> parent_runtime() {
-    std::string proc = "/proc/" + std::to_string(::getppid());
     // Runtimes pass hooks only the hook's own env (runtime-spec config.md "hooks"): the
-    // parent's PATH is what resolved its argv[0].
-    return runtime_of_process(proc, environ_value(proc + "/environ", "PATH"));
+    // parent's PATH (read only when needed) is what resolved its argv[0].
+    return runtime_of_process("/proc/" + std::to_string(::getppid()), std::nullopt);
 }
 
 bool features_say_net_devices(const std::string& features_json) {

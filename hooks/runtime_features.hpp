@@ -29,12 +29,12 @@ std::optional<RuntimeBinary> parent_runtime();
 //    runs from a detached mount of its own binary, so its exe reads "/"; argv[0] is the path it
 //    was started by. The exe link still executes that binary, so it is what is asked; only when
 //    it cannot be used is argv[0] resolved (against the process's cwd when it has a '/', else
-//    through `path_env`, a PATH value);
+//    through `path_env`, a PATH value: the process's own from its environ when nullopt);
 // 3. else a runtime written as a script ("#!"): argv[1], the script (binfmt_script runs
 //    INTERPRETER SCRIPT ARGS), not its interpreter.
 // nullopt when none is a runtime-named executable, or the process cannot be read.
 std::optional<RuntimeBinary> runtime_of_process(const std::string& proc_dir,
-                                                const std::string& path_env);
+                                                const std::optional<std::string>& path_env);
 
 // An explicitly named runtime binary (`--runtime PATH`, for `check` and the hook), or nullopt
 // when it is not an executable file.

@@ -107,7 +107,7 @@ void refuse_unrestorable_routes(const std::vector<HostState>& devices, NetnsEnd 
 
 }  // namespace
 
-HostState snapshot_device(NetnsEnd host, const LinkInfo& link) {
+HostState snapshot_device(NetnsEnd host, const LinkInfo& link, bool with_l3) {
     HostState h;
     h.index = link.index;
     h.name = link.name;
@@ -116,9 +116,11 @@ HostState snapshot_device(NetnsEnd host, const LinkInfo& link) {
     h.up = link.up();
     h.mtu = link.mtu;
     h.master = link.master;
-    h.routes = dump_routes(host.sock, link.index, link.name);
-    // K13: a change of netns resets per-device settings to the new netns's defaults.
-    h.settings = changed_settings(host.netns, link.name);
+    if (with_l3) {
+        h.routes = dump_routes(host.sock, link.index, link.name);
+        // K13: a change of netns resets per-device settings to the new netns's defaults.
+        h.settings = changed_settings(host.netns, link.name);
+    }
     for (AddressRecord& a : dump_addresses(host.sock, link.index, link.name)) {
         if (is_carried(a)) {
             NETDEV_LOG(debug) << "carry " << a.describe();

@@ -27,7 +27,8 @@ struct MovedDevice {
 
 // What a device is and has on the host now (addresses and routes: the carried ones).
 // Changes nothing.
-HostState snapshot_device(NetnsEnd host, const LinkInfo& link);
+// `with_l3` false: its addresses only, no routes or per-device settings.
+HostState snapshot_device(NetnsEnd host, const LinkInfo& link, bool with_l3 = true);
 
 // Moves every device of `plan` from `host` into `container`, with addresses and routes; a
 // route that cannot exist there is refused (HookError(refused)) first. The journal's record is
