@@ -32,6 +32,12 @@ Decision refuse_by_policy(const std::string& device, const Policy& policy,
     return {device, "", false, "policy", text, {}};
 }
 
+// The rule an allowed device goes by: a rule of the policy, or the trusted source.
+std::string allowed_by(const PolicyRule* rule, const PolicyQuery& query) {
+    return rule ? "policy " + rule->label
+                : std::string("trusted source ") + source_name(query.source);
+}
+
 }  // namespace
 
 bool rule_matches_device(const PolicyRule& rule, const LinkInfo& device) {
@@ -61,12 +67,10 @@ Decision authorize_moved(const NetDeviceRequest& request, const LinkInfo& in_con
         d.identity = identity_key(in_container);
         return d;
     }
-    std::string why =
-        rule ? "policy " + rule->label : std::string("trusted source ") + source_name(query.source);
     return {request.host_name,
             identity_key(in_container),
             true,
-            why + " (moved by the runtime)",
+            allowed_by(rule, query) + " (moved by the runtime)",
             "",
             {}};
 }
@@ -96,9 +100,8 @@ std::vector<Decision> authorize(const std::vector<ResolvedDevice>& devices,
             out.push_back(std::move(*refused));
             continue;
         }
-        std::string why = rule ? "policy " + rule->label
-                               : std::string("trusted source ") + source_name(query.source);
-        out.push_back({link.name, identity_key(link), true, why, "", std::move(lifted)});
+        out.push_back(
+            {link.name, identity_key(link), true, allowed_by(rule, query), "", std::move(lifted)});
     }
     return out;
 }
