@@ -119,6 +119,7 @@ std::optional<LogSeverity> parse_log_level(std::string_view text) {
 }
 
 void quiet_logging_until_init() {
+    log_threshold = static_cast<int>(LogSeverity::fatal) + 1;
     logging::core::get()->set_logging_enabled(false);
 }
 
@@ -128,6 +129,7 @@ void init_logging(const LogOptions& options) {
     core->set_logging_enabled(true);
     add_stderr_sink(options.stderr_level);
     if (options.syslog) add_syslog_sink();
+    log_threshold = static_cast<int>(options.stderr_level);
     if (options.file.empty()) return;
     // Boost.Log opens the file lazily and would fail mid-run; find out now, naming the path.
     // O_NONBLOCK: a FIFO without a reader must not hold the hook past its deadline.
@@ -144,6 +146,7 @@ void init_logging(const LogOptions& options) {
     core->add_global_attribute("TimeStamp", logging::attributes::local_clock());
     // The file records at least info, more when stderr is asked for more.
     add_file_sink(options.file, std::min(options.stderr_level, LogSeverity::info));
+    log_threshold = static_cast<int>(std::min(options.stderr_level, LogSeverity::info));
 }
 
 void set_log_context(const std::string& container_id, const std::string& stage) {
@@ -154,16 +157,17 @@ void set_log_context(const std::string& container_id, const std::string& stage) 
 }
 
 void log_audit(const std::string& line, bool warning) {
+    // Past log_threshold: the system log takes every audit line, whatever the level.
     BOOST_LOG_SCOPED_THREAD_ATTR("Audit", logging::attributes::constant<bool>(true));
     if (warning)
-        NETDEV_LOG(warning) << line;
+        BOOST_LOG_TRIVIAL(warning) << line;
     else
-        NETDEV_LOG(info) << line;
+        BOOST_LOG_TRIVIAL(info) << line;
 }
 
 void log_final_error(const std::string& line) {
     BOOST_LOG_SCOPED_THREAD_ATTR("FinalError", logging::attributes::constant<bool>(true));
-    NETDEV_LOG(error) << line;
+    BOOST_LOG_TRIVIAL(error) << line;
 }
 
 }  // namespace netdev

@@ -3,10 +3,12 @@
 // /proc/sys/net shows the netns of the process that OPENS the file (the kernel looks the
 // table up in current->nsproxy->net_ns), so the file is opened from inside `ns` (NetnsGuard)
 // and then read or written like any file.
+#include <map>
 #include <optional>
 #include <string>
 
 #include "common/netns.hpp"
+#include "common/unique_fd.hpp"
 
 namespace netdev {
 
@@ -33,8 +35,10 @@ class SysctlSession {
     void write(const DeviceSysctl& key, const std::string& value) const;
 
   private:
+    UniqueFd open_here(const DeviceSysctl& key, int flags) const;
     const Netns& ns_;
     NetnsGuard inside_;
+    mutable std::map<std::string, UniqueFd> dirs_;  // "ipv4/eth0" -> /proc/sys/net/ipv4/conf/eth0
 };
 
 }  // namespace netdev

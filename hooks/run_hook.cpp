@@ -11,6 +11,7 @@
 #include "common/json_stream.hpp"
 #include "common/netns.hpp"
 #include "common/oci_model.hpp"
+#include "common/proc_sys.hpp"
 #include "common/read_file.hpp"
 #include "common/target_hold.hpp"
 #include "hooks/container_check.hpp"
@@ -112,11 +113,18 @@ void run_status(const CliOptions& options, std::ostream& out) {
     const std::string& id = options.container_id;
     if (!id.empty()) validate_container_id(id);
     bool any = false;
+    // Settings equal to this netns's defaults are what the device gets back anyway.
+    Netns self = Netns::current();
+    SysctlSession sysctl(self);
+    SettingFilter changed = [&](const DeviceSetting& s) {
+        return sysctl.read_if_present({s.family, "default", s.name}) != s.value;
+    };
     for (const std::string& f : dir.list(kRecordSuffix)) {
         if (!id.empty() && !record_file_may_be_of(f, id)) continue;
         std::optional<ContainerRecord> rec = read_record(dir, f);
         if (!rec || (!id.empty() && rec->id != id)) continue;
-        out << escape_control_in_lines(describe_record(*rec));  // names from the annotation
+        // names from the annotation
+        out << escape_control_in_lines(describe_record(*rec, changed));
         out << escape_control_in_lines(describe_whereabouts(*rec, dir));  // once its netns is gone
         any = true;
     }

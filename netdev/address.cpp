@@ -127,6 +127,7 @@ std::string AddressRecord::describe() const {
 AddressRecord parse_address(const nlmsghdr& nlh) {
     const auto& ifa = payload_as<ifaddrmsg>(nlh, "RTM_NEWADDR", "ifaddrmsg");
     AddressParse p;
+    p.rec.replayed.reserve(4);  // address, local, cacheinfo, proto: no regrowth per address
     p.rec.family = ifa.ifa_family;
     p.rec.prefixlen = ifa.ifa_prefixlen;
     p.rec.scope = ifa.ifa_scope;

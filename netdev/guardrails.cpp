@@ -6,68 +6,66 @@
 #include <functional>
 
 #include "common/error.hpp"
+#include "common/logging.hpp"
 #include "netdev/default_routes.hpp"
 
 namespace netdev {
 namespace {
-
-// IFLA_LINK of a veth (and its kin) names its peer, not a device it is built on.
-bool is_stacked_on_link(const LinkEdges& l) {
-    return l.link > 0 && l.link != l.index && !l.link_elsewhere && l.kind != "veth" &&
-           l.kind != "vxcan" && l.kind != "netkit";
-}
 
 bool is_netns_local(const LinkInfo& l) {
     if (l.netns_immutable) return *l.netns_immutable;
     return (l.flags & IFF_LOOPBACK) || l.kind == "bridge";  // K12 on kernels before 6.12
 }
 
-// The stacking graph of the host's links: lower -> upper edges (a port under its master, a
-// lower device under the macvlan or vlan on top of it), a few per stack, none for a plain
-// veth or physical device.
-struct StackGraph {
-    std::vector<std::pair<int, int>> edges;    // (lower, upper)
-    std::vector<std::pair<int, int>> stacked;  // (lower, upper) by IFLA_LINK, in dump order
+}  // namespace
 
-    void add(const LinkEdges& l) {
-        if (l.master > 0) edges.emplace_back(l.index, l.master);
-        if (is_stacked_on_link(l)) {
-            edges.emplace_back(l.link, l.index);
-            stacked.emplace_back(l.link, l.index);
-        }
+struct GuardedHostView {
+    LinkStack* stack = nullptr;
+    std::function<bool(int)> is_uplink;
+    std::function<std::string(int)> name;  // "#<ifindex>" when there is no such link
+    std::map<int, std::string> names;      // what the stack said, before asking the kernel
+    std::map<int, StackNeighbours> read;
+
+    std::string name_of(int index) {
+        auto it = names.find(index);
+        return it != names.end() ? it->second : name(index);
     }
-
+    // Once per device: the lower check and both walks ask for the same ones.
+    const StackNeighbours& neighbours(int index) {
+        auto it = read.find(index);
+        if (it != read.end()) return it->second;
+        StackNeighbours n = stack->neighbours({index, names.contains(index) ? names[index] : ""});
+        for (const auto* side : {&n.above, &n.below})
+            for (const StackedLink& s : *side)
+                if (!s.name.empty()) names.emplace(s.index, s.name);
+        return read.emplace(index, std::move(n)).first->second;
+    }
     // Every device reachable from `from` upwards (what is built on it) or downwards.
-    std::set<int> reach(int from, bool upwards) const {
+    std::set<int> reach(int from, bool upwards) {
         std::set<int> seen;
         std::vector<int> todo{from};
         while (!todo.empty()) {
             int at = todo.back();
             todo.pop_back();
-            for (auto [lower, upper] : edges) {
-                int next = upwards ? (lower == at ? upper : 0) : (upper == at ? lower : 0);
-                if (next && seen.insert(next).second) todo.push_back(next);
-            }
+            const StackNeighbours& n = neighbours(at);
+            for (const StackedLink& next : upwards ? n.above : n.below)
+                if (seen.insert(next.index).second) todo.push_back(next.index);
         }
+        seen.erase(from);
         return seen;
     }
 };
 
-}  // namespace
-
-struct GuardedHostView {
-    StackGraph graph;
-    std::function<bool(int)> is_uplink;
-    std::function<std::string(int)> name;  // "#<ifindex>" when there is no such link
-};
-
 GuardedSet::GuardedSet(const std::vector<LinkInfo>& links, const std::set<int>& uplinks) {
     std::map<int, std::string> names;
-    GuardedHostView host;
+    std::vector<LinkEdges> edges;
     for (const LinkInfo& l : links) {
         names[l.index] = l.name;
-        host.graph.add(edges_of(l));
+        edges.push_back(edges_of(l));
     }
+    std::unique_ptr<LinkStack> stack = stack_of_links(edges);
+    GuardedHostView host;
+    host.stack = stack.get();
     host.is_uplink = [&](int i) { return uplinks.contains(i) && names.contains(i); };
     host.name = [&](int i) {
         auto it = names.find(i);
@@ -77,17 +75,19 @@ GuardedSet::GuardedSet(const std::vector<LinkInfo>& links, const std::set<int>& 
 }
 
 void GuardedSet::guard(const LinkInfo& l, GuardedHostView& host) {
+    host.names.emplace(l.index, l.name);
     if (l.flags & IFF_LOOPBACK) add(l.index, Guard::loopback, "the loopback device");
     if (is_netns_local(l)) add(l.index, Guard::netns_local, "the kernel keeps it in its netns");
-    if (l.master > 0) add(l.index, Guard::port, "a port of " + host.name(l.master));
-    for (auto [lower, upper] : host.graph.stacked)
-        if (lower == l.index) {
-            add(l.index, Guard::lower, "the lower device of " + host.name(upper));
+    if (l.master > 0) add(l.index, Guard::port, "a port of " + host.name_of(l.master));
+    // Above it and not its master: a device built on it.
+    for (const StackedLink& up : host.neighbours(l.index).above)
+        if (up.index != l.master) {
+            add(l.index, Guard::lower, "the lower device of " + host.name_of(up.index));
             break;
         }
     // The device and its whole stack, uplinks in ifindex order (the first reason stays).
-    std::set<int> above = host.graph.reach(l.index, true);
-    std::set<int> below = host.graph.reach(l.index, false);
+    std::set<int> above = host.reach(l.index, true);
+    std::set<int> below = host.reach(l.index, false);
     std::set<int> stack = above;
     stack.insert(below.begin(), below.end());
     stack.insert(l.index);
@@ -95,9 +95,10 @@ void GuardedSet::guard(const LinkInfo& l, GuardedHostView& host) {
         if (!host.is_uplink(up)) continue;
         if (up == l.index) add(up, Guard::uplink, "carries a default route");
         if (above.contains(up))
-            add(l.index, Guard::uplink_stack, "the uplink " + host.name(up) + " is built on it");
+            add(l.index, Guard::uplink_stack,
+                "the uplink " + host.name_of(up) + " is built on it");
         if (below.contains(up))
-            add(l.index, Guard::uplink_stack, "built on the uplink " + host.name(up));
+            add(l.index, Guard::uplink_stack, "built on the uplink " + host.name_of(up));
     }
     if (auto it = by_index_.find(l.index); it != by_index_.end())
         std::stable_sort(it->second.begin(), it->second.end(),
@@ -117,30 +118,32 @@ const std::vector<GuardReason>& GuardedSet::reasons(int ifindex) const {
     return it == by_index_.end() ? none : it->second;
 }
 
-GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevice>& asked) {
+GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevice>& asked,
+                            const HostStackSource& stack_source) {
     GuardedSet set;
     if (std::none_of(asked.begin(), asked.end(), [](const auto& d) { return d.host_link; }))
         return set;
+    std::unique_ptr<LinkStack> stack = stack_source(host);
     GuardedHostView view;
-    view.graph = retry_interrupted_dump([&] {
-        StackGraph graph;
-        walk_link_edges(host, [&](const LinkEdges& l) { graph.add(l); });
-        return graph;
-    });
+    view.stack = stack.get();
     UplinkQuery uplinks(host);
     view.is_uplink = [&](int i) { return uplinks.is_uplink(i); };
-    std::map<int, std::string> names;
     view.name = [&](int i) {
-        auto it = names.find(i);
-        if (it == names.end()) {
-            std::optional<LinkInfo> l = find_link_by_index(host, i);
-            it = names.emplace(i, l ? l->name : std::string("#").append(std::to_string(i))).first;
-        }
-        return it->second;
+        std::optional<LinkInfo> l = find_link_by_index(host, i);
+        return l ? l->name : std::string("#").append(std::to_string(i));
     };
     for (const ResolvedDevice& d : asked)
         if (d.host_link) set.guard(*d.host_link, view);
+    NETDEV_LOG(debug) << "host stacking read from " << stack->source();
     return set;
+}
+
+std::unique_ptr<LinkStack> kernel_host_stack(NetlinkSocket& host) {
+    return host_link_stack(host, SysfsView::of_current_netns());
+}
+
+std::unique_ptr<LinkStack> dumped_host_stack(NetlinkSocket& host) {
+    return host_link_stack(host, std::nullopt);
 }
 
 void check_device_limit(std::size_t requested, std::size_t limit, const std::string& source) {

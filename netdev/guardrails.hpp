@@ -5,6 +5,8 @@
 // The admin's policy is a separate layer (common/policy.hpp) that may lift some of them for
 // named devices; loopback and netns-local devices cannot be lifted (the kernel refuses).
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,6 +16,7 @@
 
 #include "common/guard.hpp"
 #include "netdev/link.hpp"
+#include "netdev/link_stack.hpp"
 #include "netdev/resolve.hpp"
 
 namespace netdev {
@@ -22,6 +25,13 @@ struct GuardReason {
     Guard guard;
     std::string why;  // "carries a default route", "port of br0", ...
 };
+
+// Where host_guarded_set reads the host's stacking (link_stack.hpp): the kernel's adjacency
+// in a sysfs of this netns (the hook runs in the host netns; the socket is opened there), or
+// one link dump (tests whose socket is not the kernel's, or a host socket of another netns).
+using HostStackSource = std::function<std::unique_ptr<LinkStack>(NetlinkSocket& host)>;
+std::unique_ptr<LinkStack> kernel_host_stack(NetlinkSocket& host);
+std::unique_ptr<LinkStack> dumped_host_stack(NetlinkSocket& host);
 
 struct GuardedHostView;  // what the set is built from: guardrails.cpp
 
@@ -34,7 +44,8 @@ class GuardedSet {
 
   private:
     friend GuardedSet host_guarded_set(NetlinkSocket& host,
-                                       const std::vector<ResolvedDevice>& asked);
+                                       const std::vector<ResolvedDevice>& asked,
+                                       const HostStackSource& stack_source);
     GuardedSet() = default;
     void guard(const LinkInfo& link, GuardedHostView& host);  // every rule, for one device
     void add(int ifindex, Guard guard, std::string why);
@@ -42,11 +53,12 @@ class GuardedSet {
 };
 
 // The reasons of the devices `asked` that are on the host (their host_link, the device's own
-// RTM_GETLINK: loopback, netns-local, master), once per run, from: one link dump without
-// statistics read in place (what is built on each device, ports, stacks), one route dump per
-// device of the asked devices' stacks, kernel-filtered by RTA_OIF (uplinks), and a lookup by
-// ifindex per device a reason names. Other host links cost only their share of the link dump.
-GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevice>& asked);
+// RTM_GETLINK: loopback, netns-local, master), once per run, from: their stacks walked from
+// them only (`stack_source`), one route dump per device of those stacks, kernel-filtered by
+// RTA_OIF (uplinks), and a lookup by ifindex per device a reason names that the stack did not.
+// Other host links cost nothing but the kernel's own filtering.
+GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevice>& asked,
+                            const HostStackSource& stack_source = kernel_host_stack);
 
 // The per-container limit, checked before any lock or fd is taken: exit 3.
 void check_device_limit(std::size_t requested, std::size_t limit, const std::string& source);

@@ -4,6 +4,7 @@
 #include <linux/if_link.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -68,6 +69,30 @@ std::string attr_problem(const nlattr* attr, const char* name) {
     return attr_size_problem(name, mnl_attr_get_payload_len(attr));
 }
 
+// IFLA_AF_SPEC: {AF_INET: {IFLA_INET_CONF: s32[]}, AF_INET6: {IFLA_INET6_CONF: s32[]}, ...}.
+int parse_af_spec(const nlattr* spec, LinkInfo& l) {
+    auto family_cb = [](const nlattr* fam, void* data) -> int {
+        auto& link = *static_cast<LinkInfo*>(data);
+        std::uint16_t family = mnl_attr_get_type(fam);
+        if (family != AF_INET && family != AF_INET6) return MNL_CB_OK;
+        std::vector<std::int32_t>& out = family == AF_INET ? link.inet_conf : link.inet6_conf;
+        const std::uint16_t conf = family == AF_INET ? std::uint16_t{IFLA_INET_CONF}
+                                                     : std::uint16_t{IFLA_INET6_CONF};
+        for (auto* a = static_cast<const nlattr*>(mnl_attr_get_payload(fam));
+             mnl_attr_ok(a, static_cast<int>(static_cast<const char*>(mnl_attr_get_payload(fam)) +
+                                             mnl_attr_get_payload_len(fam) -
+                                             reinterpret_cast<const char*>(a)));
+             a = mnl_attr_next(a)) {
+            if (mnl_attr_get_type(a) != conf) continue;
+            std::size_t n = mnl_attr_get_payload_len(a) / sizeof(std::int32_t);
+            out.resize(n);
+            std::memcpy(out.data(), mnl_attr_get_payload(a), n * sizeof(std::int32_t));
+        }
+        return MNL_CB_OK;
+    };
+    return mnl_attr_parse_nested(spec, family_cb, &l);
+}
+
 int parse_link_attr(const nlattr* attr, void* data) {
     auto& p = *static_cast<LinkParse*>(data);
     LinkInfo& l = p.link;
@@ -104,6 +129,8 @@ int parse_link_attr(const nlattr* attr, void* data) {
         case IFLA_PROP_LIST:
             return parse_nested_strings(attr,
                                         {IFLA_ALT_IFNAME, ALTIFNAMSIZ, l.altnames, p.problem});
+        case IFLA_AF_SPEC:
+            return parse_af_spec(attr, l);
         case IFLA_LINKINFO: {
             std::vector<std::string> kind;
             int rc = parse_nested_strings(attr, {IFLA_INFO_KIND, 64, kind, p.problem});

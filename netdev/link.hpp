@@ -26,6 +26,11 @@ struct LinkInfo {
     bool link_elsewhere = false;  // IFLA_LINK_NETNSID: `link` is an ifindex of another netns
     // IFLA_NETNS_IMMUTABLE (K12): nullopt on kernels that do not report it.
     std::optional<bool> netns_immutable;
+    // Its per-device settings as IFLA_AF_SPEC carries them (the values /proc/sys/net/*/conf/
+    // DEV shows): IFLA_INET_CONF, IPV4_DEVCONF_x at x - 1; IFLA_INET6_CONF, DEVCONF_x at x.
+    // Empty when the family is off or the kernel does not say.
+    std::vector<std::int32_t> inet_conf;
+    std::vector<std::int32_t> inet6_conf;
     // What it is, as selectors ("pci:0000:3b:02.1", "vf:ens5f0/3", "mac:..."), for policy
     // rules; filled on the host by selector.hpp's selectors_of, empty elsewhere.
     std::vector<std::string> selectors;

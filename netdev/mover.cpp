@@ -41,7 +41,7 @@ MovedDevice move_one(const DeviceMove& m, const HostState& as_was, NetnsEnd host
     if (!moved)
         throw HookError(ExitCode::failed_restored,
                         "moved but not found in " + container.netns.label());
-    if (carry_l3) apply_settings(container.netns, moved->name, as_was.settings);
+    if (carry_l3) carry_settings(host.netns, container.netns, *moved, as_was.settings);
     allow_ipv6_for_addresses(container.netns, moved->name, as_was.addresses);
     throw_if_interrupted();
     restore_addresses(container.sock, moved->index, link.name, moved->name, as_was.addresses);
@@ -79,7 +79,7 @@ void restore_in_place(const HostState& as_was, LinkInfo now, NetnsEnd home) {
     }
     if (now.mtu != as_was.mtu) set_link_mtu(host, now, as_was.mtu);
     // Back in its own netns it has that netns's defaults again (K13), like in the container.
-    apply_settings(home.netns, as_was.name, as_was.settings);
+    restore_settings(home.netns, now, as_was.settings);
     // Replace, not add: IPv4 addresses survived the down (K1), IPv6 ones did not.
     restore_addresses(host, now.index, as_was.name, as_was.name, as_was.addresses);
     if (now.master != as_was.master) {
@@ -119,7 +119,7 @@ HostState snapshot_device(NetnsEnd host, const LinkInfo& link, bool with_l3) {
     if (with_l3) {
         h.routes = dump_routes(host.sock, link.index, link.name);
         // K13: a change of netns resets per-device settings to the new netns's defaults.
-        h.settings = changed_settings(host.netns, link.name);
+        h.settings = device_settings(host.netns, link);
     }
     for (AddressRecord& a : dump_addresses(host.sock, link.index, link.name)) {
         if (is_carried(a)) {

@@ -122,7 +122,7 @@ NetlinkSocket::NetlinkSocket(std::unique_ptr<NetlinkTransport> transport, std::s
     : transport_(std::move(transport)),
       label_(std::move(label)),
       next_seq_(initial_seq()),
-      receive_buffer_(kReceiveBufferBytes) {}
+      receive_buffer_(std::make_unique_for_overwrite<std::byte[]>(kReceiveBufferBytes)) {}
 
 NetlinkSocket NetlinkSocket::open_in(const Netns& netns) {
     return NetlinkSocket(open_rtnl_transport(netns), netns.label());
@@ -201,7 +201,7 @@ void NetlinkSocket::exchange_datagram(std::span<nlmsghdr* const> msgs, std::size
     transport_->send({reinterpret_cast<const std::byte*>(msgs.front()), bytes});
 
     const std::uint32_t portid = transport_->port_id();
-    std::span<std::byte> buf(receive_buffer_);
+    std::span<std::byte> buf(receive_buffer_.get(), kReceiveBufferBytes);
     while (!pending.empty()) {
         int len = static_cast<int>(std::min(transport_->receive(buf), buf.size()));
         for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.data()); message_fits(nlh, len);

@@ -6,6 +6,7 @@
 //            "configured 0 7 eth0", "commit"); a torn last line is ignored.
 // Every later run (createRuntime again, poststop, recover, status) reads it.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,7 @@ struct HostState {
     int master = 0;                        // ifindex of its bridge on the host, 0 for none
     std::vector<AddressRecord> addresses;  // the carried ones (permanent, global)
     std::vector<RouteRecord> routes;       // the carried ones through it (routes.hpp)
-    std::vector<DeviceSetting> settings;   // changed from its netns's defaults (K13)
+    std::vector<DeviceSetting> settings;   // as it had them (device_settings(), K13, K17)
 };
 
 // How far the hook got with a device. `touched`: something may have changed, it must be
@@ -81,7 +82,10 @@ std::string record_text(const ContainerRecord& rec);
 // Parses a record file: header, then steps. Throws HookError(failed_restored) naming `what`.
 ContainerRecord parse_record(const std::string& text, const std::string& what);
 
-// For `status`: one device a line.
-std::string describe_record(const ContainerRecord& rec);
+// Which recorded settings `status` lists: a record keeps every one (device_settings.hpp),
+// an admin wants to see those that differ from the host's defaults.
+using SettingFilter = std::function<bool(const DeviceSetting&)>;
+// For `status`: one device a line, then its addresses, routes and the settings `shown` picks.
+std::string describe_record(const ContainerRecord& rec, const SettingFilter& shown = {});
 
 }  // namespace netdev

@@ -122,7 +122,7 @@ void run_request(std::uint8_t which, NetlinkSocket& sock) {
             asked.host_link->index = 3;
             asked.host_link->name = "eth0";
             asked.host_link->master = 4;
-            host_guarded_set(sock, {asked});
+            host_guarded_set(sock, {asked}, dumped_host_stack);
             break;
         }
         default: {

@@ -28,12 +28,34 @@ TEST_CASE("settings changed from the host's defaults are found; the others stay 
         "echo 0 > /proc/sys/net/ipv6/conf/v0/accept_ra && "
         "echo 1 > /proc/sys/net/ipv6/conf/v0/keep_addr_on_down");
     CHECK(sysctl(w.host, "ipv4", "v0", "arp_announce") == "2");
-    CHECK(changed_settings(w.host.netns(), "v0") == std::vector<DeviceSetting>{
+    NetlinkSocket host = w.host.socket();
+    CHECK(changed_settings(w.host.netns(), *find_link_by_name(host, "v0")) ==
+          std::vector<DeviceSetting>{
                                                         {"ipv4", "rp_filter", "2"},
                                                         {"ipv4", "arp_ignore", "1"},
                                                         {"ipv6", "accept_ra", "0"},
                                                         {"ipv6", "keep_addr_on_down", "1"},
                                                     });
+}
+
+TEST_CASE("every setting the device's RTM_GETLINK carries reads as /proc shows it") {
+    World w;
+    w.veth("v0");
+    // Off their defaults, so a value read from the wrong slot of IFLA_INET{,6}_CONF shows.
+    w.host.sh(
+        "cd /proc/sys/net/ipv4/conf/v0 && echo 1 > arp_ignore && echo 2 > rp_filter && "
+        "echo 1 > arp_filter && echo 1 > proxy_arp && echo 1 > route_localnet && "
+        "echo 1 > src_valid_mark && echo 2 > arp_announce && echo 1 > drop_gratuitous_arp && "
+        "cd /proc/sys/net/ipv6/conf/v0 && echo 0 > accept_ra && echo 7 > hop_limit && "
+        "echo 3 > dad_transmits && echo 5 > router_solicitations && echo 1 > proxy_ndp && "
+        "echo 1 > keep_addr_on_down && echo 2 > use_tempaddr && echo 1 > addr_gen_mode");
+    NetlinkSocket host = w.host.socket();
+    std::vector<DeviceSetting> reported = reported_settings(*find_link_by_name(host, "v0"));
+    CHECK(reported.size() == 44);  // every one this kernel has
+    for (const DeviceSetting& s : reported) {
+        CAPTURE(s.family + "/" + s.name);
+        CHECK(s.value == sysctl(w.host, s.family, "v0", s.name));
+    }
 }
 
 TEST_CASE("arp_ignore=1 and accept_ra=0 set on the host device arrive with it in the container") {
@@ -42,8 +64,8 @@ TEST_CASE("arp_ignore=1 and accept_ra=0 set on the host device arrive with it in
     w.host.sh(
         "echo 1 > /proc/sys/net/ipv4/conf/v0/arp_ignore && "
         "echo 0 > /proc/sys/net/ipv6/conf/v0/accept_ra");
-    std::vector<DeviceSetting> carried = changed_settings(w.host.netns(), "v0");
     NetlinkSocket host = w.host.socket();
+    std::vector<DeviceSetting> carried = changed_settings(w.host.netns(), *find_link_by_name(host, "v0"));
     move_link(host, *find_link_by_name(host, "v0"), w.container.netns().fd(),
               w.container.netns().label(), "c0");
     // The move reset them to the container's defaults (K13).
@@ -171,4 +193,37 @@ TEST_CASE("a carry annotation that is neither all nor addresses is refused, nami
         R"(state.annotations["oci-netdev-hook.carry"]: "routes": expected all or addresses)"));
     CHECK(w.on_host("v0") == before);
     CHECK(has_route(w.host, "198.51.100.0/24 via 192.0.2.254 dev v0"));
+}
+
+TEST_CASE("a value the host's default has too stays behind; the record keeps all for the way back") {
+    World w;
+    // Inherited from a changed default, not set on the device: the container keeps its own.
+    w.host.sh("echo 2 > /proc/sys/net/ipv4/conf/default/arp_announce");
+    w.configured_veth("v0", 2);
+    w.host.sh(
+        "echo 1 > /proc/sys/net/ipv4/conf/v0/arp_ignore && "
+        "echo 0 > /proc/sys/net/ipv6/conf/v0/accept_ra");
+    REQUIRE(sysctl(w.host, "ipv4", "v0", "arp_announce") == "2");
+    Bundle b(config_with(R"({"v0":{"name":"c0"}})"));
+    HookResult r = run_hook_binary(w.host, b.state(w.init.pid()), {"--restore", "createRuntime"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(sysctl(w.container, "ipv4", "c0", "arp_ignore") == "1");
+    CHECK(sysctl(w.container, "ipv6", "c0", "accept_ra") == "0");
+    CHECK(sysctl(w.container, "ipv4", "c0", "arp_announce") == "0");  // the container's default
+
+    // status lists the two the admin set, not the 40-odd defaults the record also keeps.
+    HookResult st = run_hook_binary(w.host, "", {"status", b.id()});
+    REQUIRE_MESSAGE(st.exit_code == 0, st.stderr_text);
+    CHECK(contains(st.stdout_text, "ipv4.arp_ignore = 1"));
+    CHECK(contains(st.stdout_text, "ipv6.accept_ra = 0"));
+    CHECK_FALSE(contains(st.stdout_text, "arp_announce"));
+    CHECK_FALSE(contains(st.stdout_text, "rp_filter"));
+
+    // The container changes one on its side; back home the device has what it had.
+    w.container.sh("echo 0 > /proc/sys/net/ipv4/conf/c0/arp_ignore");
+    HookResult back = run_hook_binary(w.host, b.state(0, "stopped"), {"--restore", "poststop"});
+    REQUIRE_MESSAGE(back.exit_code == 0, back.stderr_text);
+    CHECK(sysctl(w.host, "ipv4", "v0", "arp_ignore") == "1");
+    CHECK(sysctl(w.host, "ipv6", "v0", "accept_ra") == "0");
+    CHECK(sysctl(w.host, "ipv4", "v0", "arp_announce") == "2");
 }

@@ -2,6 +2,11 @@
 #include <linux/if.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <stdlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
 
 #include "common/error.hpp"
 #include "common/escape.hpp"
@@ -161,13 +166,13 @@ ResolvedDevice asked_v0() {
 
 }  // namespace
 
-TEST_CASE("host_guarded_set: one link dump, route dumps filtered to the asked device's stack") {
+TEST_CASE("host_guarded_set without a sysfs view: one link dump, route dumps filtered to the asked device's stack") {
     for (bool strict : {true, false}) {
         CAPTURE(strict);
         int full_route_dumps = 0;
         FakeSocket f(busy_host(full_route_dumps));
         f.kernel->kernel_features.strict_check = strict;
-        GuardedSet set = host_guarded_set(f.sock, {asked_v0()});
+        GuardedSet set = host_guarded_set(f.sock, {asked_v0()}, dumped_host_stack);
         CHECK(guards_of(set, 2) == std::vector<Guard>{Guard::uplink_stack, Guard::lower});
         CHECK(set.reasons(2)[0].why == "the uplink mv is built on it");
         CHECK(set.reasons(2)[1].why == "the lower device of mv");
@@ -193,6 +198,102 @@ TEST_CASE("host_guarded_set: nothing asked on the host, nothing read") {
     FakeSocket f(busy_host(full_route_dumps));
     ResolvedDevice gone;
     gone.request.host_name = "gone0";
-    GuardedSet set = host_guarded_set(f.sock, {gone});
+    GuardedSet set = host_guarded_set(f.sock, {gone}, dumped_host_stack);
     CHECK(f.kernel->requests.empty());
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A sysfs tree as the kernel lays it out for the busy host above (measured on 6.18: a macvlan
+// mv on v0 is class/net/v0/upper_mv and class/net/mv/lower_v0, each a symlink to the other's
+// directory holding its ifindex; docs/kernel-facts.md K16).
+struct SysfsFixture {
+    fs::path root;
+    SysfsFixture() {
+        std::string tmpl = (fs::temp_directory_path() / "netdev-sysfs-XXXXXX").string();
+        REQUIRE(::mkdtemp(tmpl.data()));
+        root = tmpl;
+        device("v0", 2);
+        device("mv", 5);
+        fs::create_directory_symlink("../mv", root / "class/net/v0/upper_mv");
+        fs::create_directory_symlink("../v0", root / "class/net/mv/lower_v0");
+    }
+    ~SysfsFixture() {
+        std::error_code ec;
+        fs::remove_all(root, ec);
+    }
+    void device(const std::string& name, int index) const {
+        fs::create_directories(root / "class/net" / name);
+        write(root / "class/net" / name / "ifindex", std::to_string(index) + "\n");
+    }
+    static void write(const fs::path& p, const std::string& text) {
+        std::FILE* f = std::fopen(p.c_str(), "w");
+        REQUIRE(f);
+        std::fputs(text.c_str(), f);
+        std::fclose(f);
+    }
+    HostStackSource source() const {
+        return [root = root.string()](NetlinkSocket& host) {
+            return host_link_stack(host, SysfsView::of_directory(root));
+        };
+    }
+};
+
+int link_dumps(const FakeKernel& k) {
+    int n = 0;
+    for (const auto& r : k.requests) {
+        const nlmsghdr& nlh = netdev::test::as_nlmsg(r);
+        n += nlh.nlmsg_type == RTM_GETLINK && (nlh.nlmsg_flags & NLM_F_DUMP);
+    }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("host_guarded_set from the kernel's adjacency: the same reasons, no link dump") {
+    SysfsFixture sysfs;
+    int full_route_dumps = 0;
+    FakeSocket f(busy_host(full_route_dumps));
+    GuardedSet set = host_guarded_set(f.sock, {asked_v0()}, sysfs.source());
+    CHECK(guards_of(set, 2) == std::vector<Guard>{Guard::uplink_stack, Guard::lower});
+    CHECK(set.reasons(2)[0].why == "the uplink mv is built on it");
+    CHECK(set.reasons(2)[1].why == "the lower device of mv");
+    CHECK(link_dumps(*f.kernel) == 0);
+    CHECK(full_route_dumps == 0);
+}
+
+TEST_CASE("the link dump answers where the adjacency cannot vouch or may not list everything") {
+    struct Case {
+        const char* what;
+        std::function<void(const SysfsFixture&)> change;
+    };
+    for (const Case& c : std::vector<Case>{
+             {"v0's directory is another device's (renamed under the read)",
+              [](const SysfsFixture& s) { SysfsFixture::write(s.root / "class/net/v0/ifindex", "7\n"); }},
+             {"an upper that cannot be resolved (gone under the read)",
+              [](const SysfsFixture& s) { fs::remove_all(s.root / "class/net/mv"); }},
+             {"an IP tunnel driver loaded (IFLA_LINK without adjacency)",
+              [](const SysfsFixture& s) { fs::create_directories(s.root / "module/ipip"); }},
+             {"a built-in tunnel driver's fallback device",
+              [](const SysfsFixture& s) { s.device("gre0", 9); }},
+         }) {
+        CAPTURE(c.what);
+        SysfsFixture sysfs;
+        c.change(sysfs);
+        int full_route_dumps = 0;
+        FakeSocket f(busy_host(full_route_dumps));
+        GuardedSet set = host_guarded_set(f.sock, {asked_v0()}, sysfs.source());
+        CHECK(guards_of(set, 2) == std::vector<Guard>{Guard::uplink_stack, Guard::lower});
+        CHECK(link_dumps(*f.kernel) == 1);
+    }
+}
+
+TEST_CASE("without a sysfs of the netns (no fsopen, or refused) the link dump answers") {
+    int full_route_dumps = 0;
+    FakeSocket f(busy_host(full_route_dumps));
+    std::unique_ptr<LinkStack> stack = host_link_stack(f.sock, std::nullopt);
+    CHECK(stack->source() == "link dump");
+    CHECK(link_dumps(*f.kernel) == 1);
 }

@@ -77,6 +77,27 @@ TEST_CASE("a record reads back with every field, phases from its step lines") {
     CHECK(again.committed);
 }
 
+TEST_CASE("attributes read back byte for byte, odd lengths padded, a long multipath whole") {
+    ContainerRecord rec = two_devices();
+    RouteRecord& route = rec.devices[0].host.routes[0];
+    std::vector<std::uint8_t> multipath(700);  // more than the writer's 512-byte buffer
+    for (std::size_t i = 0; i < multipath.size(); ++i) multipath[i] = static_cast<std::uint8_t>(i);
+    route.replayed = {{RTA_PREF, {1}}, {RTA_MULTIPATH, multipath}, {RTA_OIF, {5, 0, 0, 0}},
+                      {RTA_PRIORITY, {}}};
+    AddressRecord& addr = rec.devices[0].host.addresses[0];
+    addr.replayed.push_back({IFA_PROTO, {3}});
+    ContainerRecord back = parse_record(record_header(rec), "r");
+    const RouteRecord& r = back.devices[0].host.routes.at(0);
+    REQUIRE(r.replayed.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(r.replayed[i].type == route.replayed[i].type);
+        CHECK(r.replayed[i].data == route.replayed[i].data);
+    }
+    const AddressRecord& a = back.devices[0].host.addresses.at(0);
+    REQUIRE(a.replayed.size() == 3);
+    CHECK(a.replayed[2].data == std::vector<std::uint8_t>{3});
+}
+
 TEST_CASE("a torn last step line (a crash while writing it) is ignored") {
     std::string text = record_header(two_devices()) + touch_step(0) + "configured 0 1";
     ContainerRecord back = parse_record(text, "r");
