@@ -40,6 +40,12 @@ std::optional<SysfsView> SysfsView::of_directory(const std::string& path) {
     return SysfsView(std::move(dir));
 }
 
+std::optional<SysfsView> SysfsView::subdir(const std::string& rel) const {
+    UniqueFd dir(::openat(root_.get(), rel.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) return std::nullopt;
+    return SysfsView(std::move(dir));
+}
+
 std::optional<std::vector<std::string>> SysfsView::entries(const std::string& rel) const {
     UniqueFd fd(::openat(root_.get(), rel.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd) return std::nullopt;

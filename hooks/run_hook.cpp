@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 #include <ostream>
 
 #include "common/audit.hpp"
@@ -113,11 +115,22 @@ void run_status(const CliOptions& options, std::ostream& out) {
     const std::string& id = options.container_id;
     if (!id.empty()) validate_container_id(id);
     bool any = false;
-    // Settings equal to this netns's defaults are what the device gets back anyway.
-    Netns self = Netns::current();
-    SysctlSession sysctl(self);
+    // Settings equal to this netns's defaults are what the device gets back anyway; one this
+    // kernel has no file for (reported as 0 without its config option) is not shown either.
+    // Read where status runs, without entering a netns (no CAP_SYS_ADMIN needed).
+    std::map<std::string, std::optional<std::string>> defaults;
     SettingFilter changed = [&](const DeviceSetting& s) {
-        return sysctl.read_if_present({s.family, "default", s.name}) != s.value;
+        DeviceSysctl key{s.family, "default", s.name};
+        auto [it, fresh] = defaults.try_emplace(key.path());
+        if (fresh) {
+            try {
+                std::string v = read_file_bounded(key.path(), 4096);
+                while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
+                it->second = v;
+            } catch (const HookError&) {
+            }
+        }
+        return it->second && *it->second != s.value;
     };
     for (const std::string& f : dir.list(kRecordSuffix)) {
         if (!id.empty() && !record_file_may_be_of(f, id)) continue;

@@ -76,11 +76,13 @@ GuardedSet::GuardedSet(const std::vector<LinkInfo>& links, const std::set<int>& 
 
 void GuardedSet::guard(const LinkInfo& l, GuardedHostView& host) {
     host.names.emplace(l.index, l.name);
+    // First: the stack names its neighbours (the master among them) for the reasons.
+    const StackNeighbours& next = host.neighbours(l.index);
     if (l.flags & IFF_LOOPBACK) add(l.index, Guard::loopback, "the loopback device");
     if (is_netns_local(l)) add(l.index, Guard::netns_local, "the kernel keeps it in its netns");
     if (l.master > 0) add(l.index, Guard::port, "a port of " + host.name_of(l.master));
     // Above it and not its master: a device built on it.
-    for (const StackedLink& up : host.neighbours(l.index).above)
+    for (const StackedLink& up : next.above)
         if (up.index != l.master) {
             add(l.index, Guard::lower, "the lower device of " + host.name_of(up.index));
             break;
@@ -128,9 +130,15 @@ GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevic
     view.stack = stack.get();
     UplinkQuery uplinks(host);
     view.is_uplink = [&](int i) { return uplinks.is_uplink(i); };
+    std::map<int, std::string> looked_up;  // once per device, however many reasons name it
     view.name = [&](int i) {
-        std::optional<LinkInfo> l = find_link_by_index(host, i);
-        return l ? l->name : std::string("#").append(std::to_string(i));
+        auto it = looked_up.find(i);
+        if (it == looked_up.end()) {
+            std::optional<LinkInfo> l = find_link_by_index(host, i);
+            it = looked_up.emplace(i, l ? l->name : std::string("#").append(std::to_string(i)))
+                     .first;
+        }
+        return it->second;
     };
     for (const ResolvedDevice& d : asked)
         if (d.host_link) set.guard(*d.host_link, view);

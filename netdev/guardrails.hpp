@@ -26,9 +26,10 @@ struct GuardReason {
     std::string why;  // "carries a default route", "port of br0", ...
 };
 
-// Where host_guarded_set reads the host's stacking (link_stack.hpp): the kernel's adjacency
-// in a sysfs of this netns (the hook runs in the host netns; the socket is opened there), or
-// one link dump (tests whose socket is not the kernel's, or a host socket of another netns).
+// Where host_guarded_set reads the host's stacking (link_stack.hpp). kernel_host_stack: the
+// kernel's adjacency in a sysfs of the CALLING THREAD's netns, so `host` must be a socket of
+// that netns (the pipeline's is: Ends opens it in Netns::current()). dumped_host_stack: one
+// link dump through `host` alone (a fake kernel's socket in tests, a socket of another netns).
 using HostStackSource = std::function<std::unique_ptr<LinkStack>(NetlinkSocket& host)>;
 std::unique_ptr<LinkStack> kernel_host_stack(NetlinkSocket& host);
 std::unique_ptr<LinkStack> dumped_host_stack(NetlinkSocket& host);

@@ -86,7 +86,7 @@ int parse_af_spec(const nlattr* spec, LinkInfo& l) {
             if (mnl_attr_get_type(a) != conf) continue;
             std::size_t n = mnl_attr_get_payload_len(a) / sizeof(std::int32_t);
             out.resize(n);
-            std::memcpy(out.data(), mnl_attr_get_payload(a), n * sizeof(std::int32_t));
+            if (n) std::memcpy(out.data(), mnl_attr_get_payload(a), n * sizeof(std::int32_t));
         }
         return MNL_CB_OK;
     };

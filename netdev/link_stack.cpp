@@ -46,51 +46,72 @@ std::unique_ptr<EdgeStack> dump_stack(NetlinkSocket& host) {
 }
 
 // class/net/NAME/{upper,lower}_OTHER: the kernel's adjacency of same-netns devices, the
-// relation netdev_upper_dev_link() keeps for masters, vlans, macvlans, ipvlans and macsec.
-// nullopt when the directory is not the device asked (renamed or gone under the read) or an
-// entry cannot be resolved to its ifindex.
+// relation netdev_upper_dev_link() keeps for masters, vlans, macvlans, ipvlans, macsec, HSR
+// and a vxlan's underlay. Read through the device's directory opened once (a rename moves it
+// along); nullopt when that is not the device asked (another took its name) or an entry
+// cannot be resolved to its ifindex (gone under the read).
 std::optional<StackNeighbours> adjacency(const SysfsView& sysfs, const StackedLink& link) {
-    const std::string dir = "class/net/" + link.name;
-    if (link.name.empty() || sysfs.read_int(dir + "/ifindex") != link.index) return std::nullopt;
-    std::optional<std::vector<std::string>> names = sysfs.entries(dir);
+    if (link.name.empty()) return std::nullopt;
+    std::optional<SysfsView> dir = sysfs.subdir("class/net/" + link.name);
+    if (!dir || dir->read_int("ifindex") != link.index) return std::nullopt;
+    std::optional<std::vector<std::string>> names = dir->entries(".");
     if (!names) return std::nullopt;
     StackNeighbours n;
     for (const std::string& e : *names) {
         bool up = e.starts_with("upper_");
         if (!up && !e.starts_with("lower_")) continue;
-        std::optional<int> index = sysfs.read_int(dir + "/" + e + "/ifindex");
+        std::optional<int> index = dir->read_int(e + "/ifindex");
         if (!index) return std::nullopt;
         (up ? n.above : n.below).push_back({*index, e.substr(6)});
     }
-    // The directory is re-read by ifindex: a rename in between would have moved it.
-    if (sysfs.read_int(dir + "/ifindex") != link.index) return std::nullopt;
-    // In ifindex order, as the dump lists them (readdir's order is the kernel's hash order).
-    auto by_index = [](const StackedLink& a, const StackedLink& b) { return a.index < b.index; };
-    std::sort(n.above.begin(), n.above.end(), by_index);
-    std::sort(n.below.begin(), n.below.end(), by_index);
     return n;
+}
+
+// `extra` added to `n`, each device once.
+void merge(StackNeighbours& n, const StackNeighbours& extra) {
+    for (auto [side, more] : {std::pair{&n.above, &extra.above}, std::pair{&n.below, &extra.below}})
+        for (const StackedLink& l : *more)
+            if (std::none_of(side->begin(), side->end(),
+                             [&](const StackedLink& s) { return s.index == l.index; }))
+                side->push_back(l);
+}
+
+void by_index(StackNeighbours& n) {
+    // Ifindex order, as 6.6 and later dump links (readdir's is the kernel's hash order), so
+    // both sources name the same device first in a reason.
+    auto less = [](const StackedLink& a, const StackedLink& b) { return a.index < b.index; };
+    std::sort(n.above.begin(), n.above.end(), less);
+    std::sort(n.below.begin(), n.below.end(), less);
 }
 
 class HostStack final : public LinkStack {
   public:
+    // With drivers that stack by IFLA_LINK alone present, the dump's edges are added to the
+    // adjacency, not swapped for it: each source knows relations the other does not.
     HostStack(NetlinkSocket& host, std::optional<SysfsView> sysfs)
         : host_(host), sysfs_(std::move(sysfs)) {
-        if (sysfs_ && unlisted_stacking_possible(*sysfs_)) fall_back("IFLA_LINK-only drivers");
-        if (!sysfs_ && !dump_) fall_back("no sysfs view of this netns");
+        if (!sysfs_)
+            read_dump("no sysfs view of this netns");
+        else if (unlisted_stacking_possible(*sysfs_))
+            read_dump("drivers that stack by IFLA_LINK alone are loaded");
     }
     StackNeighbours neighbours(const StackedLink& link) override {
-        if (sysfs_) {
-            if (std::optional<StackNeighbours> n = adjacency(*sysfs_, link)) return *n;
-            fall_back("sysfs could not vouch for " + link.name);
-        }
-        return dump_->neighbours(link);
+        std::optional<StackNeighbours> n = sysfs_ ? adjacency(*sysfs_, link) : std::nullopt;
+        if (sysfs_ && !n) read_dump("sysfs could not vouch for " + link.name);
+        if (!n) n.emplace();
+        if (dump_) merge(*n, dump_->neighbours(link));
+        by_index(*n);
+        return *n;
     }
-    std::string source() const override { return sysfs_ ? "kernel adjacency" : "link dump"; }
+    std::string source() const override {
+        return sysfs_ ? (dump_ ? "kernel adjacency and link dump" : "kernel adjacency")
+                      : "link dump";
+    }
 
   private:
-    void fall_back(const std::string& why) {
-        NETDEV_LOG(debug) << "stacking read from one link dump: " << why;
-        sysfs_.reset();
+    void read_dump(const std::string& why) {
+        if (dump_) return;
+        NETDEV_LOG(debug) << "stacking read from one link dump too: " << why;
         dump_ = dump_stack(host_);
     }
     NetlinkSocket& host_;
@@ -111,10 +132,15 @@ std::unique_ptr<LinkStack> host_link_stack(NetlinkSocket& host, std::optional<Sy
 }
 
 bool unlisted_stacking_possible(const SysfsView& sysfs) {
-    // Loadable drivers have a directory under module/ while loaded; built-in tunnel drivers
-    // make their fallback device in every netns (unless net.core.fb_tunnels_only_for_init_net).
-    static constexpr std::array<std::string_view, 8> modules{
-        "ipip", "ip_gre", "sit", "ip_vti", "ip6_tunnel", "ip6_gre", "ip6_vti", "xfrm_interface"};
+    // Loadable drivers have a directory under module/ while loaded, built-in ones with a
+    // parameter too (ipip, ip_gre, sit, ip6_tunnel, ip6_gre: log_ecn_error); built-in tunnel
+    // drivers also make a fallback device in every netns (net.core.fb_tunnels_only_for_init_net
+    // 0; 1: the initial netns only; 2: none), which may be renamed.
+    // IP tunnels and xfrm interfaces bound with `dev`, IPoIB children and 6LoWPAN: each has
+    // an ndo_get_iflink (IFLA_LINK) and no adjacency entry (kernel source, K16).
+    static constexpr std::array<std::string_view, 10> modules{
+        "ipip",    "ip_gre",         "sit",      "ip_vti",   "ip6_tunnel",
+        "ip6_gre", "ip6_vti",        "xfrm_interface", "ib_ipoib", "ieee802154_6lowpan"};
     static constexpr std::array<std::string_view, 9> fallback_devices{
         "tunl0", "gre0", "gretap0", "erspan0", "sit0", "ip_vti0", "ip6tnl0", "ip6gre0", "ip6_vti0"};
     return std::any_of(modules.begin(), modules.end(),

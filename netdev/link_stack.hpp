@@ -26,7 +26,7 @@ class LinkStack {
   public:
     virtual ~LinkStack() = default;
     virtual StackNeighbours neighbours(const StackedLink& link) = 0;
-    // "kernel adjacency" or "link dump": for the debug log and the tests.
+    // "kernel adjacency", "link dump" or both: for the debug log and the tests.
     virtual std::string source() const = 0;
 };
 
@@ -36,14 +36,14 @@ std::unique_ptr<LinkStack> stack_of_links(const std::vector<LinkEdges>& links);
 
 // The host's stack, read where it costs least. From the kernel's own adjacency lists
 // (`sysfs`: class/net/NAME/upper_*, lower_*; docs/kernel-facts.md K16): a few small reads per
-// device of the asked stacks. From ONE link dump (SKIP_STATS, read in place) when there is no
-// such view, when an answer there cannot be vouched for (a device renamed or gone under the
-// read, a directory that is not that ifindex), or when the host may have devices built on
-// another outside those lists: the IP tunnels and xfrm interfaces bound to a device (`dev X`)
-// set IFLA_LINK without adjacency, so where their drivers are present the dump answers.
+// device of the asked stacks. Plus ONE link dump (SKIP_STATS, read in place), its IFLA_MASTER
+// and IFLA_LINK edges added, when there is no such view, when an answer there cannot be
+// vouched for (a device renamed or gone under the read), or when drivers are present whose
+// devices are built on another by IFLA_LINK alone, outside those lists (IP tunnels and xfrm
+// interfaces bound with `dev X`, IPoIB children, 6LoWPAN).
 std::unique_ptr<LinkStack> host_link_stack(NetlinkSocket& host, std::optional<SysfsView> sysfs);
 
-// Whether the drivers of devices stacked by IFLA_LINK alone are present (K16): a module
+// Whether drivers of devices stacked by IFLA_LINK alone are present (K16): a module
 // directory, or a tunnel driver's fallback device (tunl0, gre0, ...) in this netns.
 bool unlisted_stacking_possible(const SysfsView& sysfs);
 

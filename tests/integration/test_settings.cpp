@@ -51,7 +51,7 @@ TEST_CASE("every setting the device's RTM_GETLINK carries reads as /proc shows i
         "echo 1 > keep_addr_on_down && echo 2 > use_tempaddr && echo 1 > addr_gen_mode");
     NetlinkSocket host = w.host.socket();
     std::vector<DeviceSetting> reported = reported_settings(*find_link_by_name(host, "v0"));
-    CHECK(reported.size() == 44);  // every one this kernel has
+    CHECK(reported.size() == 44);  // this kernel has every option of the list built in
     for (const DeviceSetting& s : reported) {
         CAPTURE(s.family + "/" + s.name);
         CHECK(s.value == sysctl(w.host, s.family, "v0", s.name));

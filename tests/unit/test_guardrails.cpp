@@ -297,3 +297,22 @@ TEST_CASE("without a sysfs of the netns (no fsopen, or refused) the link dump an
     CHECK(stack->source() == "link dump");
     CHECK(link_dumps(*f.kernel) == 1);
 }
+
+TEST_CASE("with IFLA_LINK-only drivers loaded, the dump's edges are added to the adjacency") {
+    SysfsFixture sysfs;
+    // Only the dump knows mv on v0 (as for a tunnel bound with `dev`), only sysfs knows vx
+    // (as for a vxlan's underlay, an adjacency the dump does not show).
+    fs::remove(sysfs.root / "class/net/v0/upper_mv");
+    sysfs.device("vx", 9);
+    fs::create_directory_symlink("../vx", sysfs.root / "class/net/v0/upper_vx");
+    fs::create_directories(sysfs.root / "module/ip_gre");
+    int full_route_dumps = 0;
+    FakeSocket f(busy_host(full_route_dumps));
+    std::unique_ptr<LinkStack> stack = sysfs.source()(f.sock);
+    CHECK(stack->source() == "kernel adjacency and link dump");
+    StackNeighbours n = stack->neighbours({2, "v0"});
+    std::vector<int> above;
+    for (const StackedLink& l : n.above) above.push_back(l.index);
+    CHECK(above == std::vector<int>{5, 9});
+    CHECK(link_dumps(*f.kernel) == 1);
+}

@@ -357,6 +357,31 @@ TEST_CASE("RTM_NEWLINK: a MAC of any length up to 32 bytes is read as it is") {
     }
 }
 
+TEST_CASE("RTM_NEWLINK: per-device settings of any length in IFLA_AF_SPEC, whole values only") {
+    for (std::size_t len : {0, 2, 4, 6, 8, 120}) {
+        CAPTURE(len);
+        RawReply r(RTM_NEWLINK, sizeof(ifinfomsg));
+        static_cast<ifinfomsg*>(mnl_nlmsg_get_payload(r.nlh))->ifi_index = 2;
+        mnl_attr_put_strz(r.nlh, IFLA_IFNAME, "v0");
+        nlattr* spec = mnl_attr_nest_start(r.nlh, IFLA_AF_SPEC);
+        nlattr* other = mnl_attr_nest_start(r.nlh, AF_PACKET);  // a family we do not read
+        mnl_attr_put_u32(r.nlh, 1, 9);
+        mnl_attr_nest_end(r.nlh, other);
+        nlattr* inet = mnl_attr_nest_start(r.nlh, AF_INET);
+        std::vector<std::uint8_t> conf(len, 1);
+        mnl_attr_put(r.nlh, IFLA_INET_CONF, len, conf.data());
+        mnl_attr_nest_end(r.nlh, inet);
+        nlattr* inet6 = mnl_attr_nest_start(r.nlh, AF_INET6);
+        mnl_attr_put(r.nlh, IFLA_INET6_CONF, len, conf.data());
+        mnl_attr_nest_end(r.nlh, inet6);
+        mnl_attr_nest_end(r.nlh, spec);
+        LinkInfo l = parse_link(*r.nlh);
+        CHECK(l.inet_conf.size() == len / 4);
+        CHECK(l.inet6_conf.size() == len / 4);
+        if (len >= 4) CHECK(l.inet_conf[0] == 0x01010101);
+    }
+}
+
 TEST_CASE("RTM_NEWADDR: a short header or attributes of the wrong size are malformed") {
     RawReply short_header(RTM_NEWADDR, sizeof(ifaddrmsg) - 1);
     CHECK(malformed_message([&] { parse_address(*short_header.nlh); }) ==
