@@ -43,10 +43,10 @@ inline int log_threshold = 0;
 }  // namespace netdev
 
 // A loop, not an if/else: no dangling else where the caller writes `if (x) NETDEV_LOG(...)`.
-#define NETDEV_LOG(sev)                                                                       \
-    for (bool netdev_log_once_ =                                                              \
-             static_cast<int>(::boost::log::trivial::sev) >= ::netdev::log_threshold;          \
-         netdev_log_once_; netdev_log_once_ = false)                                          \
+#define NETDEV_LOG(sev)                                                               \
+    for (bool netdev_log_once_ =                                                      \
+             static_cast<int>(::boost::log::trivial::sev) >= ::netdev::log_threshold; \
+         netdev_log_once_; netdev_log_once_ = false)                                  \
     BOOST_LOG_TRIVIAL(sev)
 // Tags every record in the enclosing scope with the device being worked on.
 #define NETDEV_LOG_DEVICE(name) \

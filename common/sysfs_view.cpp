@@ -19,9 +19,9 @@ int sys_fsconfig_create(int fs) {
     return static_cast<int>(::syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0));
 }
 int sys_fsmount(int fs) {
-    return static_cast<int>(::syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-                                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                          MOUNT_ATTR_NOEXEC));
+    return static_cast<int>(
+        ::syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                  MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
 }
 
 }  // namespace

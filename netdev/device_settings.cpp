@@ -94,9 +94,9 @@ std::vector<DeviceSetting> changed_settings(const Netns& ns, const LinkInfo& lin
         // no full copy of conf/default). Absent: this kernel (or this netns, IPv6 off) has no
         // such setting.
         std::optional<std::string> reported = reported_value(k, link);
-        std::string value = reported ? *reported
-                                     : sysctl.read_if_present({k.family, link.name, k.name})
-                                           .value_or("");
+        std::string value =
+            reported ? *reported
+                     : sysctl.read_if_present({k.family, link.name, k.name}).value_or("");
         if (value.empty() ||
             value == sysctl.read_if_present({k.family, "default", k.name}).value_or(""))
             continue;

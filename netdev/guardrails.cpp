@@ -97,8 +97,7 @@ void GuardedSet::guard(const LinkInfo& l, GuardedHostView& host) {
         if (!host.is_uplink(up)) continue;
         if (up == l.index) add(up, Guard::uplink, "carries a default route");
         if (above.contains(up))
-            add(l.index, Guard::uplink_stack,
-                "the uplink " + host.name_of(up) + " is built on it");
+            add(l.index, Guard::uplink_stack, "the uplink " + host.name_of(up) + " is built on it");
         if (below.contains(up))
             add(l.index, Guard::uplink_stack, "built on the uplink " + host.name_of(up));
     }

@@ -6,8 +6,8 @@
 // named devices; loopback and netns-local devices cannot be lifted (the kernel refuses).
 #include <cstddef>
 #include <functional>
-#include <memory>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>

@@ -76,8 +76,8 @@ int parse_af_spec(const nlattr* spec, LinkInfo& l) {
         std::uint16_t family = mnl_attr_get_type(fam);
         if (family != AF_INET && family != AF_INET6) return MNL_CB_OK;
         std::vector<std::int32_t>& out = family == AF_INET ? link.inet_conf : link.inet6_conf;
-        const std::uint16_t conf = family == AF_INET ? std::uint16_t{IFLA_INET_CONF}
-                                                     : std::uint16_t{IFLA_INET6_CONF};
+        const std::uint16_t conf =
+            family == AF_INET ? std::uint16_t{IFLA_INET_CONF} : std::uint16_t{IFLA_INET6_CONF};
         for (auto* a = static_cast<const nlattr*>(mnl_attr_get_payload(fam));
              mnl_attr_ok(a, static_cast<int>(static_cast<const char*>(mnl_attr_get_payload(fam)) +
                                              mnl_attr_get_payload_len(fam) -

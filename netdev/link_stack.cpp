@@ -138,9 +138,11 @@ bool unlisted_stacking_possible(const SysfsView& sysfs) {
     // 0; 1: the initial netns only; 2: none), which may be renamed.
     // IP tunnels and xfrm interfaces bound with `dev`, IPoIB children and 6LoWPAN: each has
     // an ndo_get_iflink (IFLA_LINK) and no adjacency entry (kernel source, K16).
-    static constexpr std::array<std::string_view, 10> modules{
-        "ipip",    "ip_gre",         "sit",      "ip_vti",   "ip6_tunnel",
-        "ip6_gre", "ip6_vti",        "xfrm_interface", "ib_ipoib", "ieee802154_6lowpan"};
+    static constexpr std::array<std::string_view, 10> modules{"ipip",       "ip_gre",
+                                                              "sit",        "ip_vti",
+                                                              "ip6_tunnel", "ip6_gre",
+                                                              "ip6_vti",    "xfrm_interface",
+                                                              "ib_ipoib",   "ieee802154_6lowpan"};
     static constexpr std::array<std::string_view, 9> fallback_devices{
         "tunl0", "gre0", "gretap0", "erspan0", "sit0", "ip_vti0", "ip6tnl0", "ip6gre0", "ip6_vti0"};
     return std::any_of(modules.begin(), modules.end(),

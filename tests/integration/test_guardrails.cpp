@@ -1,8 +1,8 @@
 // Guardrails, always on, for every source: each refusal happens before anything is set down,
 // names the device and the rule, and leaves the host exactly as it was.
-#include <cstdlib>
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
+#include <cstdlib>
 
 #include <filesystem>
 #include <memory>
@@ -321,8 +321,8 @@ TEST_CASE("the kernel's adjacency and the link dump give every device the same g
     netdev::NetnsGuard in_host(w.host.netns());
     int link_dumps = 0;
     netdev::NetlinkSocket sock(
-        std::make_unique<CountingTransport>(
-            netdev::open_rtnl_transport(netdev::Netns::current()), link_dumps),
+        std::make_unique<CountingTransport>(netdev::open_rtnl_transport(netdev::Netns::current()),
+                                            link_dumps),
         "host");
     std::optional<netdev::SysfsView> sysfs = netdev::SysfsView::of_current_netns();
     REQUIRE_MESSAGE(sysfs, "fsopen(\"sysfs\") refused");
@@ -333,8 +333,8 @@ TEST_CASE("the kernel's adjacency and the link dump give every device the same g
         from_adjacency_source = stack->source();
         return stack;
     };
-    for (std::string name : {"ul0", "ulbr", "ulmv", "pa0", "pa1", "brA", "mvA", "lw1", "mv1",
-                             "mv2", "plain", "plainp", "lo", "ux7"}) {
+    for (std::string name : {"ul0", "ulbr", "ulmv", "pa0", "pa1", "brA", "mvA", "lw1", "mv1", "mv2",
+                             "plain", "plainp", "lo", "ux7"}) {
         CAPTURE(name);
         link_dumps = 0;
         std::string from_adjacency = reasons_text(sock, name, adjacency);

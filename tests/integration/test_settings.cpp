@@ -31,11 +31,11 @@ TEST_CASE("settings changed from the host's defaults are found; the others stay 
     NetlinkSocket host = w.host.socket();
     CHECK(changed_settings(w.host.netns(), *find_link_by_name(host, "v0")) ==
           std::vector<DeviceSetting>{
-                                                        {"ipv4", "rp_filter", "2"},
-                                                        {"ipv4", "arp_ignore", "1"},
-                                                        {"ipv6", "accept_ra", "0"},
-                                                        {"ipv6", "keep_addr_on_down", "1"},
-                                                    });
+              {"ipv4", "rp_filter", "2"},
+              {"ipv4", "arp_ignore", "1"},
+              {"ipv6", "accept_ra", "0"},
+              {"ipv6", "keep_addr_on_down", "1"},
+          });
 }
 
 TEST_CASE("every setting the device's RTM_GETLINK carries reads as /proc shows it") {
@@ -65,7 +65,8 @@ TEST_CASE("arp_ignore=1 and accept_ra=0 set on the host device arrive with it in
         "echo 1 > /proc/sys/net/ipv4/conf/v0/arp_ignore && "
         "echo 0 > /proc/sys/net/ipv6/conf/v0/accept_ra");
     NetlinkSocket host = w.host.socket();
-    std::vector<DeviceSetting> carried = changed_settings(w.host.netns(), *find_link_by_name(host, "v0"));
+    std::vector<DeviceSetting> carried =
+        changed_settings(w.host.netns(), *find_link_by_name(host, "v0"));
     move_link(host, *find_link_by_name(host, "v0"), w.container.netns().fd(),
               w.container.netns().label(), "c0");
     // The move reset them to the container's defaults (K13).
@@ -195,7 +196,8 @@ TEST_CASE("a carry annotation that is neither all nor addresses is refused, nami
     CHECK(has_route(w.host, "198.51.100.0/24 via 192.0.2.254 dev v0"));
 }
 
-TEST_CASE("a value the host's default has too stays behind; the record keeps all for the way back") {
+TEST_CASE(
+    "a value the host's default has too stays behind; the record keeps all for the way back") {
     World w;
     // Inherited from a changed default, not set on the device: the container keeps its own.
     w.host.sh("echo 2 > /proc/sys/net/ipv4/conf/default/arp_announce");

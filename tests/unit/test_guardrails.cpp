@@ -166,7 +166,9 @@ ResolvedDevice asked_v0() {
 
 }  // namespace
 
-TEST_CASE("host_guarded_set without a sysfs view: one link dump, route dumps filtered to the asked device's stack") {
+TEST_CASE(
+    "host_guarded_set without a sysfs view: one link dump, route dumps filtered to the asked "
+    "device's stack") {
     for (bool strict : {true, false}) {
         CAPTURE(strict);
         int full_route_dumps = 0;
@@ -271,7 +273,9 @@ TEST_CASE("the link dump answers where the adjacency cannot vouch or may not lis
     };
     for (const Case& c : std::vector<Case>{
              {"v0's directory is another device's (renamed under the read)",
-              [](const SysfsFixture& s) { SysfsFixture::write(s.root / "class/net/v0/ifindex", "7\n"); }},
+              [](const SysfsFixture& s) {
+                  SysfsFixture::write(s.root / "class/net/v0/ifindex", "7\n");
+              }},
              {"an upper that cannot be resolved (gone under the read)",
               [](const SysfsFixture& s) { fs::remove_all(s.root / "class/net/mv"); }},
              {"an IP tunnel driver loaded (IFLA_LINK without adjacency)",

@@ -82,8 +82,8 @@ TEST_CASE("attributes read back byte for byte, odd lengths padded, a long multip
     RouteRecord& route = rec.devices[0].host.routes[0];
     std::vector<std::uint8_t> multipath(700);  // more than the writer's 512-byte buffer
     for (std::size_t i = 0; i < multipath.size(); ++i) multipath[i] = static_cast<std::uint8_t>(i);
-    route.replayed = {{RTA_PREF, {1}}, {RTA_MULTIPATH, multipath}, {RTA_OIF, {5, 0, 0, 0}},
-                      {RTA_PRIORITY, {}}};
+    route.replayed = {
+        {RTA_PREF, {1}}, {RTA_MULTIPATH, multipath}, {RTA_OIF, {5, 0, 0, 0}}, {RTA_PRIORITY, {}}};
     AddressRecord& addr = rec.devices[0].host.addresses[0];
     addr.replayed.push_back({IFA_PROTO, {3}});
     ContainerRecord back = parse_record(record_header(rec), "r");
