@@ -84,6 +84,17 @@ void SysctlSession::write(const DeviceSysctl& key, const std::string& value) con
         throw HookError(ExitCode::failed_restored, "short write to " + key.path());
 }
 
+std::optional<std::string> read_device_sysctl_here(const DeviceSysctl& key) {
+    try {
+        check_components(key);  // names from a record: one path component each
+        UniqueFd fd(::open(key.path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+        if (!fd) return std::nullopt;
+        return read_value(fd.get(), key.path());
+    } catch (const HookError&) {
+        return std::nullopt;
+    }
+}
+
 std::string read_device_sysctl(const Netns& ns, const DeviceSysctl& key) {
     return SysctlSession(ns).read(key);
 }

@@ -23,6 +23,9 @@ struct DeviceSysctl {
 // errno text (ENOENT: no such device there, or the family is off in this kernel).
 std::string read_device_sysctl(const Netns& ns, const DeviceSysctl& key);
 void write_device_sysctl(const Netns& ns, const DeviceSysctl& key, const std::string& value);
+// As read_device_sysctl, in the netns the caller is in, entering none (no CAP_SYS_ADMIN
+// needed); nullopt when it cannot be read.
+std::optional<std::string> read_device_sysctl_here(const DeviceSysctl& key);
 
 // Many sysctls of one netns: it is entered once for all of them (the functions above enter
 // and leave it for each, two setns(2) a file; a device has ~90 settings to compare).

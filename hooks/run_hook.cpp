@@ -122,14 +122,7 @@ void run_status(const CliOptions& options, std::ostream& out) {
     SettingFilter changed = [&](const DeviceSetting& s) {
         DeviceSysctl key{s.family, "default", s.name};
         auto [it, fresh] = defaults.try_emplace(key.path());
-        if (fresh) {
-            try {
-                std::string v = read_file_bounded(key.path(), 4096);
-                while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
-                it->second = v;
-            } catch (const HookError&) {
-            }
-        }
+        if (fresh) it->second = read_device_sysctl_here(key);
         return it->second && *it->second != s.value;
     };
     for (const std::string& f : dir.list(kRecordSuffix)) {
