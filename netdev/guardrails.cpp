@@ -23,12 +23,14 @@ struct GuardedHostView {
     LinkStack* stack = nullptr;
     std::function<bool(int)> is_uplink;
     std::function<std::string(int)> name;  // "#<ifindex>" when there is no such link
-    std::map<int, std::string> names;      // what the stack said, before asking the kernel
+    std::map<int, std::string> names;      // what the stack said, then what `name` answered
     std::map<int, StackNeighbours> read;
 
-    std::string name_of(int index) {
+    // Once per device, however many reasons name it.
+    const std::string& name_of(int index) {
         auto it = names.find(index);
-        return it != names.end() ? it->second : name(index);
+        if (it == names.end()) it = names.emplace(index, name(index)).first;
+        return it->second;
     }
     // Once per device: the lower check and both walks ask for the same ones.
     const StackNeighbours& neighbours(int index) {
@@ -129,15 +131,9 @@ GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevic
     view.stack = stack.get();
     UplinkQuery uplinks(host);
     view.is_uplink = [&](int i) { return uplinks.is_uplink(i); };
-    std::map<int, std::string> looked_up;  // once per device, however many reasons name it
     view.name = [&](int i) {
-        auto it = looked_up.find(i);
-        if (it == looked_up.end()) {
-            std::optional<LinkInfo> l = find_link_by_index(host, i);
-            it = looked_up.emplace(i, l ? l->name : std::string("#").append(std::to_string(i)))
-                     .first;
-        }
-        return it->second;
+        std::optional<LinkInfo> l = find_link_by_index(host, i);
+        return l ? l->name : std::string("#").append(std::to_string(i));
     };
     for (const ResolvedDevice& d : asked)
         if (d.host_link) set.guard(*d.host_link, view);

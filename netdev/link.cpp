@@ -70,25 +70,27 @@ std::string attr_problem(const nlattr* attr, const char* name) {
 }
 
 // IFLA_AF_SPEC: {AF_INET: {IFLA_INET_CONF: s32[]}, AF_INET6: {IFLA_INET6_CONF: s32[]}, ...}.
+struct ConfParse {
+    std::uint16_t type;
+    std::vector<std::int32_t>& out;
+};
+
 int parse_af_spec(const nlattr* spec, LinkInfo& l) {
     auto family_cb = [](const nlattr* fam, void* data) -> int {
         auto& link = *static_cast<LinkInfo*>(data);
         std::uint16_t family = mnl_attr_get_type(fam);
         if (family != AF_INET && family != AF_INET6) return MNL_CB_OK;
-        std::vector<std::int32_t>& out = family == AF_INET ? link.inet_conf : link.inet6_conf;
-        const std::uint16_t conf =
-            family == AF_INET ? std::uint16_t{IFLA_INET_CONF} : std::uint16_t{IFLA_INET6_CONF};
-        for (auto* a = static_cast<const nlattr*>(mnl_attr_get_payload(fam));
-             mnl_attr_ok(a, static_cast<int>(static_cast<const char*>(mnl_attr_get_payload(fam)) +
-                                             mnl_attr_get_payload_len(fam) -
-                                             reinterpret_cast<const char*>(a)));
-             a = mnl_attr_next(a)) {
-            if (mnl_attr_get_type(a) != conf) continue;
+        ConfParse want = family == AF_INET ? ConfParse{IFLA_INET_CONF, link.inet_conf}
+                                           : ConfParse{IFLA_INET6_CONF, link.inet6_conf};
+        auto conf_cb = [](const nlattr* a, void* d) -> int {
+            auto& w = *static_cast<ConfParse*>(d);
+            if (mnl_attr_get_type(a) != w.type) return MNL_CB_OK;
             std::size_t n = mnl_attr_get_payload_len(a) / sizeof(std::int32_t);
-            out.resize(n);
-            if (n) std::memcpy(out.data(), mnl_attr_get_payload(a), n * sizeof(std::int32_t));
-        }
-        return MNL_CB_OK;
+            w.out.resize(n);
+            if (n) std::memcpy(w.out.data(), mnl_attr_get_payload(a), n * sizeof(std::int32_t));
+            return MNL_CB_OK;
+        };
+        return mnl_attr_parse_nested(fam, conf_cb, &want);
     };
     return mnl_attr_parse_nested(spec, family_cb, &l);
 }

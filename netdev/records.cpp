@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstring>
+#include <span>
 #include <sstream>
 #include <type_traits>
 
@@ -63,32 +64,28 @@ class JsonObject {
     // padding): one JSON string per address or route, not one object per attribute.
     void attributes(std::string_view name, const std::vector<RawAttribute>& attrs) {
         std::string& o = member(name);
-        // The TLV bytes in one buffer, then hex in one pass.
-        std::uint8_t tlv[512];
+        // The TLV bytes gathered in a buffer, hex-encoded when it is full and at the end.
+        std::uint8_t buf[512];
         std::size_t n = 0;
+        auto put = [&](std::span<const std::uint8_t> bytes) {
+            if (n + bytes.size() > sizeof buf) {
+                append_hex(o, {buf, n});
+                n = 0;
+                if (bytes.size() > sizeof buf) return append_hex(o, bytes);  // a long multipath
+            }
+            if (!bytes.empty()) std::memcpy(buf + n, bytes.data(), bytes.size());
+            n += bytes.size();
+        };
+        static const std::uint8_t zeros[NLA_ALIGNTO] = {};
         o += '"';
         for (const RawAttribute& a : attrs) {
             const auto len = static_cast<std::uint16_t>(sizeof(nlattr) + a.data.size());
-            const auto aligned = static_cast<std::size_t>(NLA_ALIGN(len));
-            if (n + aligned > sizeof tlv) {  // a large one (a long multipath): flush
-                append_hex(o, {tlv, n});
-                n = 0;
-            }
-            if (aligned > sizeof tlv) {
-                nlattr hdr{len, a.type};
-                append_hex(o, {reinterpret_cast<const std::uint8_t*>(&hdr), sizeof hdr});
-                append_hex(o, a.data);
-                static const std::uint8_t zeros[NLA_ALIGNTO] = {};
-                append_hex(o, {zeros, static_cast<std::size_t>(NLA_ALIGN(len) - len)});
-                continue;
-            }
             nlattr hdr{len, a.type};
-            std::memcpy(tlv + n, &hdr, sizeof hdr);
-            if (!a.data.empty()) std::memcpy(tlv + n + sizeof hdr, a.data.data(), a.data.size());
-            std::memset(tlv + n + len, 0, aligned - len);
-            n += aligned;
+            put({reinterpret_cast<const std::uint8_t*>(&hdr), sizeof hdr});
+            put(a.data);
+            put({zeros, static_cast<std::size_t>(NLA_ALIGN(len) - len)});
         }
-        append_hex(o, {tlv, n});
+        append_hex(o, {buf, n});
         o += '"';
     }
 
