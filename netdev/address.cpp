@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <span>
 
 #include "common/error.hpp"
 #include "common/ifname.hpp"
@@ -74,31 +75,22 @@ std::size_t expected_len(std::uint16_t type, std::uint8_t family) {
     }
 }
 
-// Runs inside libmnl (C): never throws; notes the problem and stops the walk.
-struct AddressParse {
-    AddressRecord rec;
-    std::string problem;
-};
-
-int parse_address_attr(const nlattr* attr, void* data) {
-    auto& p = *static_cast<AddressParse*>(data);
-    std::uint16_t type = mnl_attr_get_type(attr);
-    std::size_t len = mnl_attr_get_payload_len(attr);
-    std::size_t want = expected_len(type, p.rec.family);
+// One attribute of an RTM_NEWADDR into `rec`; an error text when its size is wrong.
+std::string take_address_attr(AddressRecord& rec, std::uint16_t type,
+                              std::span<const std::uint8_t> payload) {
+    std::size_t want = expected_len(type, rec.family);
     bool bad_label =
-        type == IFA_LABEL && (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 || len > IFNAMSIZ);
-    if ((want && len != want) || bad_label) {
-        p.problem = "attribute " + std::to_string(type) + " of " + std::to_string(len) +
-                    " bytes (family " + std::to_string(p.rec.family) + ")";
-        return MNL_CB_ERROR;
-    }
-    if (type == IFA_FLAGS)
-        p.rec.flags = mnl_attr_get_u32(attr);  // the full 32 bits; ifa_flags holds 8
+        type == IFA_LABEL && (payload.empty() || payload.back() != 0 || payload.size() > IFNAMSIZ);
+    if ((want && payload.size() != want) || bad_label)
+        return "attribute " + std::to_string(type) + " of " + std::to_string(payload.size()) +
+               " bytes (family " + std::to_string(rec.family) + ")";
+    if (type == IFA_FLAGS)  // the full 32 bits; ifa_flags holds 8
+        std::memcpy(&rec.flags, payload.data(), sizeof rec.flags);
     else if (type == IFA_LABEL)
-        p.rec.label = mnl_attr_get_str(attr);
+        rec.label = reinterpret_cast<const char*>(payload.data());  // NUL-ended, checked
     else if (is_replayed(type))
-        p.rec.replayed.push_back(raw_attribute(attr));
-    return MNL_CB_OK;
+        rec.replayed.push_back({type, payload});
+    return {};
 }
 
 const AddressAttribute* find_attr(const AddressRecord& a, std::uint16_t type) {
@@ -126,16 +118,21 @@ std::string AddressRecord::describe() const {
 
 AddressRecord parse_address(const nlmsghdr& nlh) {
     const auto& ifa = payload_as<ifaddrmsg>(nlh, "RTM_NEWADDR", "ifaddrmsg");
-    AddressParse p;
-    p.rec.replayed.reserve(4);  // address, local, cacheinfo, proto: no regrowth per address
-    p.rec.family = ifa.ifa_family;
-    p.rec.prefixlen = ifa.ifa_prefixlen;
-    p.rec.scope = ifa.ifa_scope;
-    p.rec.flags = ifa.ifa_flags;
-    p.rec.index = static_cast<int>(ifa.ifa_index);
-    if (mnl_attr_parse(&nlh, sizeof(ifaddrmsg), parse_address_attr, &p) == MNL_CB_ERROR)
-        throw_malformed("RTM_NEWADDR", p.problem);
-    return std::move(p.rec);
+    AddressRecord rec;
+    rec.replayed.reserve(4);  // address, local, cacheinfo, proto: no regrowth per address
+    rec.family = ifa.ifa_family;
+    rec.prefixlen = ifa.ifa_prefixlen;
+    rec.scope = ifa.ifa_scope;
+    rec.flags = ifa.ifa_flags;
+    rec.index = static_cast<int>(ifa.ifa_index);
+    // The inlined walk (netlink_message.hpp), not mnl_attr_parse's call per attribute: a
+    // device's addresses are parsed by the hundred on every run.
+    std::string problem;
+    for_each_attribute(attributes_of(nlh, sizeof(ifaddrmsg)), [&](std::uint16_t type, auto data) {
+        if (problem.empty()) problem = take_address_attr(rec, type, data);
+    });
+    if (!problem.empty()) throw_malformed("RTM_NEWADDR", problem);
+    return rec;
 }
 
 bool is_carried(const AddressRecord& addr) {
@@ -174,6 +171,9 @@ void restore_addresses(NetlinkSocket& sock, int index, const std::string& old_na
                        const std::string& name, const std::vector<AddressRecord>& addrs) {
     if (addrs.empty()) return;
     MessageBatch batch;
+    batch.reserve(addrs.size() * 96);  // a request is 60-90 bytes: no regrowth
+    // Most addresses of a device carry the same label (its name): relabelled once.
+    std::string label_was, label;
     for (const AddressRecord& a : addrs) {
         // REPLACE makes a re-run harmless: an address already there is updated, not refused.
         MessageBuilder msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE);
@@ -188,7 +188,7 @@ void restore_addresses(NetlinkSocket& sock, int index, const std::string& old_na
         put_lifetimes(msg, a);
         msg.put_u32(IFA_FLAGS, a.flags & kReplayedFlags);
         if (!a.label.empty()) {
-            std::string label = relabel(a.label, old_name, name);
+            if (a.label != label_was) label = relabel(label_was = a.label, old_name, name);
             if (label.size() > kMaxIfnameBytes)
                 throw HookError(ExitCode::failed_restored, "restore " + a.describe() + " on " +
                                                                name + ": label " + label +

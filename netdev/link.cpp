@@ -164,14 +164,10 @@ std::optional<LinkInfo> get_link(NetlinkSocket& sock, MessageBuilder& msg,
     // Statistics are most of an RTM_NEWLINK reply and we never read them.
     msg.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
     std::optional<LinkInfo> found;
-    try {
-        sock.transact(msg, what, [&](const nlmsghdr& nlh) {
-            if (nlh.nlmsg_type == RTM_NEWLINK) found = parse_link(nlh);
-        });
-    } catch (const HookError& e) {
-        if (e.sys_errno() == ENODEV) return std::nullopt;
-        throw;
-    }
+    int absent = sock.transact_expecting(msg, what, ENODEV, [&](const nlmsghdr& nlh) {
+        if (nlh.nlmsg_type == RTM_NEWLINK) found = parse_link(nlh);
+    });
+    if (absent) return std::nullopt;
     return found;
 }
 

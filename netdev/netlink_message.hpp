@@ -105,6 +105,7 @@ class MessageBuilder {
 class MessageBatch {
   public:
     void add(const MessageBuilder& msg);
+    void reserve(std::size_t bytes) { buf_.reserve(bytes); }
     std::span<std::byte> bytes() { return {buf_.data(), buf_.size()}; }
     bool empty() const { return buf_.empty(); }
 

@@ -128,16 +128,6 @@ NetlinkSocket NetlinkSocket::open_in(const Netns& netns) {
     return NetlinkSocket(open_rtnl_transport(netns), netns.label());
 }
 
-void NetlinkSocket::transact(MessageBatch& batch, std::string_view what,
-                             const ReplyHandler& on_reply, const RequestNamer& name_request) {
-    exchange(batch.bytes(), what, on_reply, name_request);
-}
-
-void NetlinkSocket::transact(MessageBuilder& msg, std::string_view what,
-                             const ReplyHandler& on_reply) {
-    exchange(msg.bytes(), what, on_reply, {});
-}
-
 struct NetlinkSocket::Outcome {
     std::size_t sent_before = 0;  // requests of the batch in earlier datagrams
     KernelAnswer first_error;
@@ -145,8 +135,27 @@ struct NetlinkSocket::Outcome {
     bool interrupted = false;
 };
 
-void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view what,
+void NetlinkSocket::transact(MessageBatch& batch, std::string_view what,
                              const ReplyHandler& on_reply, const RequestNamer& name_request) {
+    raise(exchange(batch.bytes(), what, on_reply), what, name_request);
+}
+
+void NetlinkSocket::transact(MessageBuilder& msg, std::string_view what,
+                             const ReplyHandler& on_reply) {
+    raise(exchange(msg.bytes(), what, on_reply), what, {});
+}
+
+int NetlinkSocket::transact_expecting(MessageBuilder& msg, std::string_view what, int expected,
+                                      const ReplyHandler& on_reply) {
+    Outcome outcome = exchange(msg.bytes(), what, on_reply);
+    const KernelAnswer& e = outcome.first_error;
+    if (e.error == expected && !e.malformed && !outcome.interrupted) return expected;
+    raise(outcome, what, {});
+    return 0;
+}
+
+NetlinkSocket::Outcome NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view what,
+                                               const ReplyHandler& on_reply) {
     std::vector<nlmsghdr*> msgs = split_messages(requests);
     NETDEV_LOG(trace) << "netlink " << what << " in " << label_ << ": " << msgs.size()
                       << " request(s), " << requests.size() << " bytes";
@@ -162,6 +171,13 @@ void NetlinkSocket::exchange(std::span<std::byte> requests, std::string_view wha
         exchange_datagram({msgs.data() + begin, end - begin}, bytes, outcome, on_reply);
         begin = end;
     }
+    return outcome;
+}
+
+// The error of `outcome`, if any, thrown (transact()'s text and sys_errno).
+void NetlinkSocket::raise(const Outcome& outcome, std::string_view what,
+                          const RequestNamer& name_request) const {
+    if (!outcome.first_error.error && !outcome.interrupted) return;
     std::string where = std::string(what) + " in " + label_;
     if (outcome.first_error.error) {
         const KernelAnswer& e = outcome.first_error;

@@ -11,14 +11,14 @@ namespace netdev {
 namespace {
 
 // The address the device answers to: IFA_LOCAL, else IFA_ADDRESS (IPv6).
-const std::vector<std::uint8_t>* local_of(const AddressRecord& a) {
+const AttributeBytes* local_of(const AddressRecord& a) {
     const AddressAttribute* local = find_raw(a.replayed, IFA_LOCAL);
     if (!local) local = find_raw(a.replayed, IFA_ADDRESS);
     return local ? &local->data : nullptr;
 }
 
 const AddressRecord* carried_address(const std::vector<AddressRecord>& carried, std::uint8_t family,
-                                     const std::vector<std::uint8_t>& ip) {
+                                     const AttributeBytes& ip) {
     for (const AddressRecord& a : carried)
         if (a.family == family && local_of(a) && *local_of(a) == ip) return &a;
     return nullptr;
@@ -84,7 +84,7 @@ std::string refusal(const RouteRecord& r, int index, const std::string& device,
     bool onlink = r.flags & RTNH_F_ONLINK;
     std::vector<std::vector<std::uint8_t>> gateways;
     if (const RouteAttribute* gw = find_raw(r.replayed, RTA_GATEWAY); gw && !onlink)
-        gateways.push_back(gw->data);
+        gateways.push_back(gw->data.to_vector());
     if (const RouteAttribute* mp = find_raw(r.replayed, RTA_MULTIPATH))
         for (const Nexthop& nh : nexthops(*mp))
             if (!nh.gateway.empty() && !(nh.flags & RTNH_F_ONLINK)) gateways.push_back(nh.gateway);

@@ -8,7 +8,7 @@
 namespace netdev {
 namespace {
 
-std::vector<std::uint8_t> gateway_of(const std::vector<std::uint8_t>& data, std::size_t off,
+std::vector<std::uint8_t> gateway_of(std::span<const std::uint8_t> data, std::size_t off,
                                      const rtnexthop& nh) {
     // rtnexthop's attributes are rtattr, laid out like nlattr; copied for alignment.
     std::size_t start = off + RTNH_ALIGN(sizeof nh), end = off + nh.rtnh_len;
@@ -40,7 +40,7 @@ std::vector<Nexthop> nexthops(const RawAttribute& multipath) {
 }
 
 std::vector<std::uint8_t> with_device(const RawAttribute& multipath, int ifindex) {
-    std::vector<std::uint8_t> out = multipath.data;
+    std::vector<std::uint8_t> out = multipath.data.to_vector();
     for_each_rtnexthop(out, [&](std::size_t off, rtnexthop nh) {
         nh.rtnh_ifindex = ifindex;
         nh.rtnh_flags &= RTNH_F_ONLINK;

@@ -39,6 +39,7 @@ endif()
 
 # Link options for the hook binary itself (the test programs keep the defaults).
 function(netdev_link_hook target)
+  target_link_options(${target} PRIVATE -Wl,--gc-sections)
   if(NETDEV_LINKING STREQUAL "static")
     target_link_options(${target} PRIVATE -static)
   elseif(NETDEV_LINKING STREQUAL "static-runtime" AND NOT NETDEV_SANITIZE AND NOT NETDEV_FUZZ)

@@ -151,3 +151,27 @@ TEST_CASE("in a batch only the last request asks for an ack; an error of any is 
     for (const auto& r : f.kernel->requests) acked += (as_nlmsg(r).nlmsg_flags & NLM_F_ACK) != 0;
     CHECK(acked == 1);
 }
+
+TEST_CASE("transact_expecting returns the expected errno, throws any other as transact does") {
+    FakeSocket absent([](FakeKernel& k, const nlmsghdr& req) { k.ack(req, ENODEV); });
+    MessageBuilder a(RTM_GETLINK, 0);
+    put_ifinfo(a, 7);
+    CHECK(absent.sock.transact_expecting(a, "look up #7", ENODEV) == ENODEV);
+
+    FakeSocket fine([](FakeKernel& k, const nlmsghdr& req) { k.ack(req); });
+    MessageBuilder b(RTM_GETLINK, 0);
+    put_ifinfo(b, 7);
+    CHECK(fine.sock.transact_expecting(b, "look up #7", ENODEV) == 0);
+
+    FakeSocket denied([](FakeKernel& k, const nlmsghdr& req) { k.ack(req, EPERM, "nope"); });
+    MessageBuilder c(RTM_GETLINK, 0);
+    put_ifinfo(c, 7);
+    try {
+        denied.sock.transact_expecting(c, "look up #7", ENODEV);
+        FAIL("no error");
+    } catch (const HookError& e) {
+        CHECK(e.sys_errno() == EPERM);
+        CHECK(std::string(e.what()) ==
+              "look up #7 in fake netns: Operation not permitted (kernel: nope)");
+    }
+}

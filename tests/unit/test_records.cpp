@@ -80,7 +80,7 @@ TEST_CASE("a record reads back with every field, phases from its step lines") {
 TEST_CASE("attributes read back byte for byte, odd lengths padded, a long multipath whole") {
     ContainerRecord rec = two_devices();
     RouteRecord& route = rec.devices[0].host.routes[0];
-    std::vector<std::uint8_t> multipath(700);  // more than the writer's 512-byte buffer
+    std::vector<std::uint8_t> multipath(700);  // on the heap (AttributeBytes), past the estimate
     for (std::size_t i = 0; i < multipath.size(); ++i) multipath[i] = static_cast<std::uint8_t>(i);
     route.replayed = {
         {RTA_PREF, {1}}, {RTA_MULTIPATH, multipath}, {RTA_OIF, {5, 0, 0, 0}}, {RTA_PRIORITY, {}}};
@@ -154,4 +154,45 @@ TEST_CASE("a record of devices a runtime moved says so, and status shows it") {
     CHECK(back.moved_by == "/opt/crun-new/bin/crun");
     CHECK(describe_record(back).find("moved by the runtime /opt/crun-new/bin/crun") !=
           std::string::npos);
+}
+
+TEST_CASE("a record longer than its writer's estimate is written whole") {
+    // The writer makes room for about 1.5 KB of header and 192 bytes an address; settings,
+    // routes and long names beyond that grow the text (records.cpp TextSink).
+    ContainerRecord rec = two_devices();
+    HostState& h = rec.devices[0].host;
+    for (int i = 0; i < 300; ++i)
+        h.settings.push_back({"ipv6", "setting_" + std::to_string(i), std::string(40, 'x')});
+    std::string text = record_header(rec);
+    CHECK(text.size() > 4096 + 192 * 2);
+    ContainerRecord back = parse_record(text, "r");
+    REQUIRE(back.devices.at(0).host.settings.size() == 300);
+    CHECK(back.devices[0].host.settings[299].name == "setting_299");
+    CHECK(back.devices[0].host.settings[299].value == std::string(40, 'x'));
+    CHECK(record_header(back) == text);
+}
+
+TEST_CASE("attribute bytes: held in place up to 24 bytes, on the heap beyond, copied whole") {
+    for (std::size_t n : {0, 1, 16, 24, 25, 700}) {
+        std::vector<std::uint8_t> v(n);
+        for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>(i * 7 + 1);
+        AttributeBytes a(v);
+        CHECK(a.size() == n);
+        CHECK(a.to_vector() == v);
+        AttributeBytes copy(a);
+        CHECK(copy == a);
+        if (n) CHECK(copy.data() != a.data());
+        AttributeBytes moved(std::move(copy));
+        CHECK(moved == a);
+        CHECK(copy.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty
+        AttributeBytes assigned{1, 2, 3};
+        assigned = a;
+        CHECK(assigned == a);
+        assigned = AttributeBytes{9};
+        CHECK(assigned.to_vector() == std::vector<std::uint8_t>{9});
+        std::span<const std::uint8_t> view = a;
+        CHECK(std::vector<std::uint8_t>(view.begin(), view.end()) == v);
+    }
+    CHECK_FALSE(AttributeBytes{1, 2} == AttributeBytes{1, 3});
+    CHECK_FALSE(AttributeBytes{1, 2} == AttributeBytes{1, 2, 0});
 }

@@ -174,7 +174,7 @@ void reply_multipath_default(FakeKernel& k, const nlmsghdr& req, const RouteAttr
     rtm.rtm_protocol = RTPROT_STATIC;
     rtm.rtm_type = RTN_UNICAST;
     r.put_u32(RTA_TABLE, RT_TABLE_MAIN);
-    std::vector<std::uint8_t> data = mp.data;
+    std::vector<std::uint8_t> data = mp.data.to_vector();
     if (truncated) {
         rtnexthop nh{};
         nh.rtnh_len = 64;  // more than is left
