@@ -23,11 +23,27 @@ Stage parse_stage(std::string_view arg) {
                 "(or the commands check, move)");
 }
 
+// Decimal seconds ("8", "2.5"), parsed by hand: std::from_chars for a double is the one
+// piece of libstdc++ that needs libm (its rounding mode), a library the hook would otherwise
+// load at every start for nothing.
 double parse_deadline(const std::string& text) {
-    double seconds = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    if (ec != std::errc() || end != text.data() + text.size() || !(seconds > 0) || seconds > 3600)
-        usage_error("--deadline \"" + text + "\": expected seconds, more than 0, at most 3600");
+    std::size_t dot = text.find('.');
+    std::string_view whole = std::string_view(text).substr(0, dot);
+    std::string_view fraction =
+        dot == std::string::npos ? std::string_view() : std::string_view(text).substr(dot + 1);
+    auto digits = [](std::string_view s, std::size_t max) {
+        return !s.empty() && s.size() <= max &&
+               s.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    double seconds = -1;
+    if (digits(whole, 4) && (dot == std::string::npos || digits(fraction, 9))) {
+        seconds = std::stoi(std::string(whole));
+        double scale = 1;
+        for (char c : fraction) seconds += (c - '0') / (scale *= 10);
+    }
+    if (!(seconds > 0) || seconds > 3600)
+        usage_error("--deadline \"" + text +
+                    "\": expected seconds (8, 2.5), more than 0, at most 3600");
     return seconds;
 }
 

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 
 #include "common/error.hpp"
 #include "common/interrupts.hpp"
@@ -49,8 +48,9 @@ class MnlTransport final : public NetlinkTransport {
         timeout_ = std::min(std::chrono::duration<double>(kReceiveTimeoutSeconds),
                             std::chrono::duration<double>(seconds_left().value_or(1e9)));
         timeout_ = std::max(timeout_, std::chrono::duration<double>(kMinReceiveTimeoutSeconds));
-        timeval timeout{static_cast<time_t>(timeout_.count()),
-                        static_cast<suseconds_t>(std::fmod(timeout_.count(), 1.0) * 1e6)};
+        // Split in integers: fmod() was the hook's one use of libm, a library loaded per run.
+        auto us = std::chrono::duration_cast<std::chrono::microseconds>(timeout_).count();
+        timeval timeout{static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
         if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0)
             fail("setsockopt SO_RCVTIMEO");
         // netlink_sendmsg() refuses a datagram longer than sk_sndbuf - 32 (EMSGSIZE, K15).

@@ -43,6 +43,10 @@ TEST_CASE("bad arguments are refused with exit code 2, naming the argument") {
              {{"createRuntime", "extra"}, "extra"},
              {{"--deadline", "0"}, "--deadline \"0\""},
              {{"--deadline=soon"}, "soon"},
+             {{"--deadline=1e3"}, "1e3"},
+             {{"--deadline=2."}, "\"2.\""},
+             {{"--deadline=-1"}, "-1"},
+             {{"--deadline=3600.5"}, "3600.5"},
              {{"recover", "a", "b"}, "\"b\""},
          }) {
         CAPTURE(row.named);
@@ -98,6 +102,8 @@ TEST_CASE("recover takes an optional container id; the deadline defaults below h
     CHECK(parse({"recover", "c1"}).container_id == "c1");
     CHECK(parse({}).deadline_seconds == 8);
     CHECK(parse({"--deadline", "2.5", "createRuntime"}).deadline_seconds == 2.5);
+    CHECK(parse({"--deadline", "0.25", "createRuntime"}).deadline_seconds == 0.25);
+    CHECK(parse({"--deadline", "3600", "createRuntime"}).deadline_seconds == 3600);
 }
 
 TEST_CASE("--native auto|yes|no and --runtime PATH") {
