@@ -61,8 +61,11 @@ void Journal::begin(const std::vector<HostState>& devices,
             if (d.phase == DevicePhase::configured && !moved_now(d.host)) rec.devices.push_back(d);
     first_ = rec.devices.size();
     try {
-        // `devices` (most of the record) written where they are, not copied into `rec`.
-        dir_.write_file(file_, record_header(rec, devices, requested) + record_steps(rec));
+        // `devices` (most of the record) written where they are, not copied into `rec`; the
+        // steps appended to the header in place (a + would copy the whole text once more).
+        std::string text = record_header(rec, devices, requested);
+        text += record_steps(rec);
+        dir_.write_file(file_, text);
         log_ = dir_.open_for_append(file_);
     } catch (const HookError& e) {
         throw HookError(ExitCode::refused,
