@@ -91,6 +91,9 @@ for soname in $(sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' <<<"$needed"); do
   esac
 done
 
+check "full RELRO: bound at start (BIND_NOW), the GOT read-only after" \
+  'readelf -d "$bin" | grep -q "FLAGS.*NOW" && readelf -lW "$bin" | grep -q GNU_RELRO'
+
 if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null; then
   (cd "$tmp" && cpack -G DEB --config "$build/CPackConfig.cmake" >/dev/null 2>&1)
   deb=$(ls "$tmp"/*.deb 2>/dev/null | head -1)
