@@ -145,10 +145,13 @@ bool unlisted_stacking_possible(const SysfsView& sysfs) {
                                                               "ib_ipoib",   "ieee802154_6lowpan"};
     static constexpr std::array<std::string_view, 9> fallback_devices{
         "tunl0", "gre0", "gretap0", "erspan0", "sit0", "ip_vti0", "ip6tnl0", "ip6gre0", "ip6_vti0"};
-    return std::any_of(modules.begin(), modules.end(),
-                       [&](auto m) { return sysfs.exists("module/" + std::string(m)); }) ||
-           std::any_of(fallback_devices.begin(), fallback_devices.end(),
-                       [&](auto d) { return sysfs.exists("class/net/" + std::string(d)); });
+    // Each name looked up in its directory, opened once: one path component a lookup, not three.
+    auto any_in = [&](const char* dir, const auto& names) {
+        std::optional<SysfsView> in = sysfs.subdir(dir);
+        return in && std::any_of(names.begin(), names.end(),
+                                 [&](auto n) { return in->exists(std::string(n)); });
+    };
+    return any_in("module", modules) || any_in("class/net", fallback_devices);
 }
 
 }  // namespace netdev
