@@ -4,7 +4,6 @@
 #include <sys/time.h>
 
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -42,10 +41,12 @@ void arm_interrupts(std::optional<double> deadline_seconds) {
     g_deadline = std::chrono::steady_clock::now() +
                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                      std::chrono::duration<double>(*deadline_seconds));
-    double whole = std::floor(*deadline_seconds);
+    // In integer microseconds: std::floor would be a libm call in a build that does not
+    // inline it, and the hook loads no libm (bench/README.md).
+    auto us = static_cast<long long>(*deadline_seconds * 1e6);
     itimerval timer{};
-    timer.it_value.tv_sec = static_cast<time_t>(whole);
-    timer.it_value.tv_usec = static_cast<suseconds_t>((*deadline_seconds - whole) * 1e6);
+    timer.it_value.tv_sec = static_cast<time_t>(us / 1000000);
+    timer.it_value.tv_usec = static_cast<suseconds_t>(us % 1000000);
     if (timer.it_value.tv_sec == 0 && timer.it_value.tv_usec == 0) timer.it_value.tv_usec = 1;
     if (::setitimer(ITIMER_REAL, &timer, nullptr) != 0)
         throw_errno(ExitCode::failed_restored, "setitimer", errno);

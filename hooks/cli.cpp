@@ -43,7 +43,8 @@ double parse_deadline(const std::string& text) {
     }
     if (!(seconds > 0) || seconds > 3600)
         usage_error("--deadline \"" + text +
-                    "\": expected seconds (8, 2.5), more than 0, at most 3600");
+                    "\": expected seconds as digits with an optional fraction (8, 2.5), more "
+                    "than 0, at most 3600");
     return seconds;
 }
 

@@ -171,7 +171,7 @@ void restore_addresses(NetlinkSocket& sock, int index, const std::string& old_na
                        const std::string& name, const std::vector<AddressRecord>& addrs) {
     if (addrs.empty()) return;
     MessageBatch batch;
-    batch.reserve(addrs.size() * 96);  // a request is 60-90 bytes: no regrowth
+    batch.reserve(addrs.size() * 96);  // most requests are 60-110 bytes
     // Most addresses of a device carry the same label (its name): relabelled once.
     std::string label_was, label;
     for (const AddressRecord& a : addrs) {

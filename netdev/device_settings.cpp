@@ -126,8 +126,8 @@ std::vector<DeviceSetting> device_settings(const Netns& ns, const LinkInfo& link
 namespace {
 
 // The entry of kSettings for `s`, or nullptr: looked for at `hint` first, where it is when
-// the list is in kSettings' order, as reported_settings() and so every record has it (44
-// string searches per run otherwise).
+// the list is all of kSettings in order, as reported_settings() makes it (a record of
+// changed_settings() holds fewer, and is searched).
 const Known* known(const DeviceSetting& s, std::size_t hint) {
     auto is = [&](const Known& k) { return s.name == k.name && s.family == k.family; };
     if (hint < std::size(kSettings) && is(kSettings[hint])) return &kSettings[hint];

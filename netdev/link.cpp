@@ -100,9 +100,6 @@ int parse_link_attr(const nlattr* attr, void* data) {
     LinkInfo& l = p.link;
     std::uint16_t type = mnl_attr_get_type(attr);
     std::size_t len = mnl_attr_get_payload_len(attr);
-    // Attribute numbers only grow: a kernel sending one numbered after the parent-device pair
-    // has that pair, and sends it for every device with a parent (K18).
-    if (type > IFLA_PARENT_DEV_BUS_NAME) l.reports_parent = true;
     switch (type) {
         case IFLA_IFNAME:
             if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 || len > IFNAMSIZ) break;
@@ -136,12 +133,6 @@ int parse_link_attr(const nlattr* attr, void* data) {
                                         {IFLA_ALT_IFNAME, ALTIFNAMSIZ, l.altnames, p.problem});
         case IFLA_AF_SPEC:
             return parse_af_spec(attr, l);
-        case IFLA_PARENT_DEV_NAME:
-        case IFLA_PARENT_DEV_BUS_NAME:
-            if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 || len > 256) break;
-            (type == IFLA_PARENT_DEV_NAME ? l.parent_device : l.parent_bus) =
-                mnl_attr_get_str(attr);
-            return MNL_CB_OK;
         case IFLA_LINKINFO: {
             std::vector<std::string> kind;
             int rc = parse_nested_strings(attr, {IFLA_INFO_KIND, 64, kind, p.problem});
@@ -151,14 +142,12 @@ int parse_link_attr(const nlattr* attr, void* data) {
         default:
             return MNL_CB_OK;
     }
-    p.problem = attr_problem(attr, type == IFLA_IFNAME                ? "IFLA_IFNAME"
-                                   : type == IFLA_MTU                 ? "IFLA_MTU"
-                                   : type == IFLA_MASTER              ? "IFLA_MASTER"
-                                   : type == IFLA_LINK                ? "IFLA_LINK"
-                                   : type == kIflaNetnsImmutable      ? "IFLA_NETNS_IMMUTABLE"
-                                   : type == IFLA_PARENT_DEV_NAME     ? "IFLA_PARENT_DEV_NAME"
-                                   : type == IFLA_PARENT_DEV_BUS_NAME ? "IFLA_PARENT_DEV_BUS_NAME"
-                                                                      : "link-layer address");
+    p.problem = attr_problem(attr, type == IFLA_IFNAME           ? "IFLA_IFNAME"
+                                   : type == IFLA_MTU            ? "IFLA_MTU"
+                                   : type == IFLA_MASTER         ? "IFLA_MASTER"
+                                   : type == IFLA_LINK           ? "IFLA_LINK"
+                                   : type == kIflaNetnsImmutable ? "IFLA_NETNS_IMMUTABLE"
+                                                                 : "link-layer address");
     return MNL_CB_ERROR;
 }
 

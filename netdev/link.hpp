@@ -31,13 +31,6 @@ struct LinkInfo {
     // Empty when the family is off or the kernel does not say.
     std::vector<std::int32_t> inet_conf;
     std::vector<std::int32_t> inet6_conf;
-    // Its parent device, the target of sysfs class/net/DEV/device (IFLA_PARENT_DEV_BUS_NAME,
-    // IFLA_PARENT_DEV_NAME: "pci", "0000:3b:02.1"), empty for a virtual device (veth, bridge,
-    // macvlan). `reports_parent`: the kernel says so when it has one (Linux 5.15 and later,
-    // K18), so empty means none, not unknown.
-    std::string parent_bus;
-    std::string parent_device;
-    bool reports_parent = false;
     // What it is, as selectors ("pci:0000:3b:02.1", "vf:ens5f0/3", "mac:..."), for policy
     // rules; filled on the host by selector.hpp's selectors_of, empty elsewhere.
     std::vector<std::string> selectors;

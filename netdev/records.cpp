@@ -188,7 +188,7 @@ std::vector<AddressAttribute> decode_attributes(std::string_view text) {
         if (hdr.nla_len < sizeof hdr || off + hdr.nla_len > tlv.size())
             throw std::invalid_argument("bad attribute length");
         const std::uint8_t* p = tlv.data() + off + sizeof hdr;
-        out.push_back({hdr.nla_type, std::vector<std::uint8_t>(p, p + hdr.nla_len - sizeof hdr)});
+        out.push_back({hdr.nla_type, std::span(p, hdr.nla_len - sizeof hdr)});
         off += NLA_ALIGN(hdr.nla_len);
     }
     return out;
@@ -381,8 +381,8 @@ std::string record_header(const ContainerRecord& rec, const std::vector<HostStat
     std::size_t addresses = 0;
     for (const DeviceRecord& d : rec.devices) addresses += d.host.addresses.size();
     for (const HostState& h : more) addresses += h.addresses.size();
-    // About 1.5 KB of header and settings, 160-190 bytes an address: written without regrowth,
-    // and no page beyond the text touched.
+    // About 1.5 KB of header and settings, 160-190 bytes an address: written without regrowth
+    // (the room is zero-filled: a few KB more than the text are touched).
     TextSink out(4096 + 192 * addresses);
     {
         JsonObject o(out);

@@ -230,22 +230,6 @@ TEST_CASE("a host link's selectors: its MAC, PCI function and VF number") {
     CHECK(selectors_of(*find_link_by_name(sock, "pf0p"), sysfs.root).size() == 1);  // mac only
 }
 
-TEST_CASE("a veth has no parent device, so its selectors are its MAC, sysfs unread (K18)") {
-    World w;
-    w.veth("v0");
-    w.host.sh("ip link set v0 address 02:42:ac:11:00:08");
-    NetlinkSocket sock = w.host.socket();
-    LinkInfo v0 = *find_link_by_name(sock, "v0");
-    CHECK(v0.reports_parent);  // this kernel sends attributes numbered after the parent pair
-    CHECK(v0.parent_device.empty());
-    CHECK(v0.parent_bus.empty());
-    CHECK(selectors_of(v0) == std::vector<std::string>{"mac:02:42:ac:11:00:08"});
-    // A root other than the kernel's is read as given: there the fixture's vf0 is a VF.
-    w.veth("vf0");
-    SysfsFixture sysfs;
-    CHECK(selectors_of(*find_link_by_name(sock, "vf0"), sysfs.root).size() == 3);
-}
-
 TEST_CASE("a policy allows a device by its PCI address, though it is requested by name") {
     World w;
     SysfsFixture sysfs;

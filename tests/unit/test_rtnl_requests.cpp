@@ -99,56 +99,6 @@ TEST_CASE("lookup by name decodes the link and skips statistics") {
     CHECK(mnl_attr_get_u32(mask) == RTEXT_FILTER_SKIP_STATS);
 }
 
-TEST_CASE("a link's parent device, and whether the kernel would have said (K18)") {
-    // As 6.18 sends them: eth0 on a virtio NIC carries IFLA_PARENT_DEV_BUS_NAME "virtio" and
-    // IFLA_PARENT_DEV_NAME "virtio2" (its sysfs `device` link), a veth neither; both carry
-    // IFLA_GRO_MAX_SIZE (58), numbered after the pair. A 5.14 kernel sends none of the three.
-    auto reply = [](bool parent, bool newer) {
-        return [=](FakeKernel& k, const nlmsghdr& req) {
-            ReplyMessage r(RTM_NEWLINK, req);
-            r.extra_header<ifinfomsg>().ifi_index = 3;
-            r.put_str(IFLA_IFNAME, "eth0");
-            if (parent) {
-                r.put_str(IFLA_PARENT_DEV_NAME, "0000:3b:02.0");
-                r.put_str(IFLA_PARENT_DEV_BUS_NAME, "pci");
-            }
-            if (newer) r.put_u32(IFLA_GRO_MAX_SIZE, 65536);
-            k.queue(r);
-            k.ack(req);
-        };
-    };
-    FakeSocket pci(reply(true, true));
-    LinkInfo l = *find_link_by_name(pci.sock, "eth0");
-    CHECK(l.parent_device == "0000:3b:02.0");
-    CHECK(l.parent_bus == "pci");
-    CHECK(l.reports_parent);
-    FakeSocket virtual_device(reply(false, true));
-    l = *find_link_by_name(virtual_device.sock, "eth0");
-    CHECK(l.parent_device.empty());
-    CHECK(l.reports_parent);  // so empty means none
-    FakeSocket old_kernel(reply(false, false));
-    l = *find_link_by_name(old_kernel.sock, "eth0");
-    CHECK_FALSE(l.reports_parent);  // unknown: sysfs is read
-}
-
-TEST_CASE("a parent device name without its NUL is a malformed reply") {
-    FakeSocket f([](FakeKernel& k, const nlmsghdr& req) {
-        ReplyMessage r(RTM_NEWLINK, req);
-        r.extra_header<ifinfomsg>().ifi_index = 3;
-        r.put_str(IFLA_IFNAME, "eth0");
-        r.put(IFLA_PARENT_DEV_NAME, "pci", 3);
-        k.queue(r);
-        k.ack(req);
-    });
-    try {
-        find_link_by_name(f.sock, "eth0");
-        FAIL("accepted");
-    } catch (const HookError& e) {
-        CHECK(e.sys_errno() == EBADMSG);
-        CHECK(std::string(e.what()).find("IFLA_PARENT_DEV_NAME") != std::string::npos);
-    }
-}
-
 TEST_CASE("lookup of a missing link is nullopt; other errors propagate") {
     FakeSocket missing([](FakeKernel& k, const nlmsghdr& req) { k.ack(req, ENODEV); });
     CHECK_FALSE(find_link_by_name(missing.sock, "nope").has_value());
