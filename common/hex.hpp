@@ -1,7 +1,9 @@
 #pragma once
 // Lower-case hex digits for bytes: MACs in lock names and messages, escaped control
 // characters, the records' attributes.
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 
@@ -13,17 +15,28 @@ inline void append_hex(std::string& out, std::uint8_t b) {
     out += digits[b & 15];
 }
 
-// Many bytes at once, written in place (the record of a device with 1024 addresses is
-// mostly hex: netdev/records.cpp).
+// Many bytes at once into `out`, which has room for 2 per byte; returns the end. One store
+// a byte (the record of a device with 1024 addresses is mostly hex: netdev/records.cpp).
+inline char* write_hex(char* out, std::span<const std::uint8_t> bytes) {
+    static constexpr auto pairs = [] {
+        std::array<char, 512> p{};
+        for (int b = 0; b < 256; ++b) {
+            p[2 * b] = "0123456789abcdef"[b >> 4];
+            p[2 * b + 1] = "0123456789abcdef"[b & 15];
+        }
+        return p;
+    }();
+    for (std::uint8_t b : bytes) {
+        std::memcpy(out, &pairs[2 * b], 2);
+        out += 2;
+    }
+    return out;
+}
+
 inline void append_hex(std::string& out, std::span<const std::uint8_t> bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
     std::size_t at = out.size();
     out.resize(at + 2 * bytes.size());
-    char* d = out.data() + at;
-    for (std::uint8_t b : bytes) {
-        *d++ = digits[b >> 4];
-        *d++ = digits[b & 15];
-    }
+    write_hex(out.data() + at, bytes);
 }
 
 inline std::string hex_string(std::span<const std::uint8_t> bytes) {

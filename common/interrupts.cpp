@@ -32,6 +32,12 @@ void catch_signal(int sig) {
 
 }  // namespace
 
+timeval timeval_of_seconds(double seconds) {
+    // Integer arithmetic: std::floor would be a libm call in a build that does not inline it.
+    auto us = static_cast<long long>(seconds * 1e6);
+    return {static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
+}
+
 void arm_interrupts(std::optional<double> deadline_seconds) {
     catch_signal(SIGTERM);
     catch_signal(SIGINT);
@@ -41,12 +47,8 @@ void arm_interrupts(std::optional<double> deadline_seconds) {
     g_deadline = std::chrono::steady_clock::now() +
                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                      std::chrono::duration<double>(*deadline_seconds));
-    // In integer microseconds: std::floor would be a libm call in a build that does not
-    // inline it, and the hook loads no libm (bench/README.md).
-    auto us = static_cast<long long>(*deadline_seconds * 1e6);
     itimerval timer{};
-    timer.it_value.tv_sec = static_cast<time_t>(us / 1000000);
-    timer.it_value.tv_usec = static_cast<suseconds_t>(us % 1000000);
+    timer.it_value = timeval_of_seconds(*deadline_seconds);
     if (timer.it_value.tv_sec == 0 && timer.it_value.tv_usec == 0) timer.it_value.tv_usec = 1;
     if (::setitimer(ITIMER_REAL, &timer, nullptr) != 0)
         throw_errno(ExitCode::failed_restored, "setitimer", errno);

@@ -2,6 +2,8 @@
 // SIGTERM, SIGINT and the run's deadline. A runtime SIGKILLs a hook that outlives its hooks.d
 // `timeout` (docs/runtimes.md); the hook must roll back before that, so each of these only sets a
 // flag that the mover checks between steps: it then rolls back and exits.
+#include <sys/time.h>
+
 #include <optional>
 #include <string>
 
@@ -20,5 +22,8 @@ std::string seconds_text(double seconds);
 
 // Seconds left before the deadline (never below 0), or nullopt when there is none.
 std::optional<double> seconds_left();
+
+// `seconds` as a timeval, split in integer microseconds (no libm: bench/README.md).
+timeval timeval_of_seconds(double seconds);
 
 }  // namespace netdev

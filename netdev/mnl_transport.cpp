@@ -48,9 +48,7 @@ class MnlTransport final : public NetlinkTransport {
         timeout_ = std::min(std::chrono::duration<double>(kReceiveTimeoutSeconds),
                             std::chrono::duration<double>(seconds_left().value_or(1e9)));
         timeout_ = std::max(timeout_, std::chrono::duration<double>(kMinReceiveTimeoutSeconds));
-        // Split in integers: fmod() was the hook's one use of libm, a library loaded per run.
-        auto us = std::chrono::duration_cast<std::chrono::microseconds>(timeout_).count();
-        timeval timeout{static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
+        timeval timeout = timeval_of_seconds(timeout_.count());
         if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0)
             fail("setsockopt SO_RCVTIMEO");
         // netlink_sendmsg() refuses a datagram longer than sk_sndbuf - 32 (EMSGSIZE, K15).

@@ -3,7 +3,6 @@
 #include <linux/netlink.h>
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cstring>
 #include <span>
@@ -39,15 +38,6 @@ std::vector<std::uint8_t> unhex(std::string_view s) {
 // a compare and a copy, not a std::string call (a few pieces per address and route, hundreds
 // a run: the calls were most of the writer's cost).
 class TextSink {
-    static constexpr auto kHexPairs = [] {
-        std::array<char, 512> pairs{};
-        for (int b = 0; b < 256; ++b) {
-            pairs[2 * b] = "0123456789abcdef"[b >> 4];
-            pairs[2 * b + 1] = "0123456789abcdef"[b & 15];
-        }
-        return pairs;
-    }();
-
   public:
     explicit TextSink(std::size_t expected) : text_(expected, '\0'), at_(text_.data()) {}
     void put(char c) {
@@ -67,10 +57,7 @@ class TextSink {
     }
     void hex(std::span<const std::uint8_t> bytes) {
         room(2 * bytes.size());
-        for (std::uint8_t b : bytes) {
-            std::memcpy(at_, &kHexPairs[2 * b], 2);  // one store a byte
-            at_ += 2;
-        }
+        at_ = write_hex(at_, bytes);
     }
     // A JSON string of `v`, quotes included. Bytes, not text: a name may hold any byte but
     // '/' and NUL, and JSON parsers refuse invalid UTF-8, so each byte >= 0x80 is written as
