@@ -214,7 +214,7 @@ Policy load_policy(const std::string& cli_path) {
         throw HookError(ExitCode::invalid_input, "policy " + path +
                                                      ": writable by group or others (mode " +
                                                      mode_text(st.st_mode) + "); chmod go-w it");
-    return parse_policy(read_fd_bounded(fd.get(), kMaxPolicyBytes, "policy " + path), path);
+    return parse_policy(read_regular_fd_bounded(fd.get(), kMaxPolicyBytes, "policy " + path), path);
 }
 
 bool is_trusted(const Policy& policy, RequestSource source) {

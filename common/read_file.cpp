@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "common/error.hpp"
 #include "common/unique_fd.hpp"
@@ -49,20 +50,22 @@ const char* kind_name(mode_t mode) {
     }
 }
 
-}  // namespace
-
-std::string read_fd_bounded(int fd, std::size_t max_bytes, const std::string& what,
-                            std::chrono::milliseconds timeout) {
-    const Clock::time_point deadline = Clock::now() + timeout;
+// Reads fd to EOF within max_bytes. With a timeout each read waits for input (a pipe);
+// without, it is a regular file, always readable: no poll before each read.
+std::string read_to_end(int fd, std::size_t max_bytes, const std::string& what,
+                        std::optional<std::chrono::milliseconds> timeout) {
+    const Clock::time_point deadline =
+        Clock::now() + timeout.value_or(std::chrono::milliseconds(0));
     std::string out;
     char buf[65536];
     for (;;) {
-        if (!wait_readable(fd, deadline, what))
+        if (timeout && !wait_readable(fd, deadline, what))
             throw HookError(ExitCode::invalid_input, what + ": no end of input within " +
-                                                         duration_text(timeout) +
+                                                         duration_text(*timeout) +
                                                          " (the writer never closed it)");
         ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        // EAGAIN: a pipe that poll() said was readable raced with another reader; poll again.
+        if (n < 0 && (errno == EINTR || (timeout && errno == EAGAIN))) continue;
         if (n < 0) throw_errno(ExitCode::invalid_input, "read " + what, errno);
         if (n == 0) return out;
         if (out.size() + static_cast<std::size_t>(n) > max_bytes)
@@ -70,6 +73,17 @@ std::string read_fd_bounded(int fd, std::size_t max_bytes, const std::string& wh
                             what + " is larger than " + std::to_string(max_bytes) + " bytes");
         out.append(buf, static_cast<std::size_t>(n));
     }
+}
+
+}  // namespace
+
+std::string read_fd_bounded(int fd, std::size_t max_bytes, const std::string& what,
+                            std::chrono::milliseconds timeout) {
+    return read_to_end(fd, max_bytes, what, timeout);
+}
+
+std::string read_regular_fd_bounded(int fd, std::size_t max_bytes, const std::string& what) {
+    return read_to_end(fd, max_bytes, what, std::nullopt);
 }
 
 std::string read_file_bounded(const std::string& path, std::size_t max_bytes, FileKinds kinds) {
@@ -81,6 +95,7 @@ std::string read_file_bounded(const std::string& path, std::size_t max_bytes, Fi
     if (!S_ISREG(st.st_mode) && !pipe_ok)
         throw HookError(ExitCode::invalid_input,
                         path + " is " + kind_name(st.st_mode) + ", not a regular file");
+    if (S_ISREG(st.st_mode)) return read_regular_fd_bounded(fd.get(), max_bytes, path);
     return read_fd_bounded(fd.get(), max_bytes, path);
 }
 

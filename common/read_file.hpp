@@ -17,6 +17,10 @@ inline constexpr std::chrono::milliseconds kDefaultReadTimeout{5000};
 std::string read_fd_bounded(int fd, std::size_t max_bytes, const std::string& what,
                             std::chrono::milliseconds timeout = kDefaultReadTimeout);
 
+// As read_fd_bounded(), for a regular file (or a /proc file), which is always readable: no
+// wait, so no poll before each read.
+std::string read_regular_fd_bounded(int fd, std::size_t max_bytes, const std::string& what);
+
 // Which files read_file_bounded() takes: `regular` for a bundle's config.json; a pipe as well
 // for a file named on the command line (`--state <(...)`).
 enum class FileKinds { regular, regular_or_pipe };

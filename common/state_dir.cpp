@@ -1,6 +1,5 @@
 #include "common/state_dir.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -8,8 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <memory>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/interrupts.hpp"
 #include "common/read_file.hpp"
@@ -35,9 +34,15 @@ void validate_container_id(const std::string& id) {
 
 // An unusable state dir is found before anything changes: exit 3 (common/error.hpp exit_codes).
 StateDir::StateDir(const std::string& path) : path_(path) {
-    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
-        throw_errno(ExitCode::refused, "mkdir " + path, errno);
-    dir_.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    auto open_dir = [&] {
+        dir_.reset(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    };
+    open_dir();  // there on every run but the first: no mkdir to fail with EEXIST first
+    if (!dir_ && errno == ENOENT) {
+        if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+            throw_errno(ExitCode::refused, "mkdir " + path, errno);
+        open_dir();
+    }
     if (!dir_) throw_errno(ExitCode::refused, "open " + path, errno);
     struct stat st {};
     if (::fstat(dir_.get(), &st) != 0) throw_errno(ExitCode::refused, "stat " + path, errno);
@@ -48,9 +53,14 @@ StateDir::StateDir(const std::string& path) : path_(path) {
 }
 
 void StateDir::write_file(const std::string& name, const std::string& content) const {
+    write_file_for_append(name, content);
+}
+
+UniqueFd StateDir::write_file_for_append(const std::string& name,
+                                         const std::string& content) const {
     std::string tmp = "." + name + ".tmp" + std::to_string(::getpid());
     UniqueFd fd(::openat(dir_.get(), tmp.c_str(),
-                         O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+                         O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!fd) throw_errno(ExitCode::failed_restored, "create " + path_ + "/" + tmp, errno);
     std::size_t done = 0;
     while (done < content.size()) {
@@ -67,6 +77,7 @@ void StateDir::write_file(const std::string& name, const std::string& content) c
     }
     // The rename itself is durable only once the directory is synced.
     if (::fsync(dir_.get()) != 0) throw_errno(ExitCode::failed_restored, "fsync " + path_, errno);
+    return fd;
 }
 
 UniqueFd StateDir::open_for_append(const std::string& name) const {
@@ -103,16 +114,12 @@ void StateDir::remove_file(const std::string& name) const {
 }
 
 std::vector<std::string> StateDir::list(const std::string& suffix) const {
-    UniqueFd copy(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!copy) throw_errno(ExitCode::failed_restored, "open " + path_, errno);
-    std::unique_ptr<DIR, int (*)(DIR*)> dir(::fdopendir(copy.get()), ::closedir);
-    if (!dir) throw_errno(ExitCode::failed_restored, "list " + path_, errno);
-    copy.release();  // owned by the DIR now
+    std::optional<std::vector<std::string>> all = dir_entry_names(dir_.get(), ".");
+    if (!all) throw_errno(ExitCode::failed_restored, "list " + path_, errno);
     std::vector<std::string> names;
-    while (const dirent* e = ::readdir(dir.get())) {
-        std::string n = e->d_name;
-        if (n[0] != '.' && n.size() > suffix.size() && n.ends_with(suffix)) names.push_back(n);
-    }
+    for (std::string& n : *all)
+        if (n[0] != '.' && n.size() > suffix.size() && n.ends_with(suffix))
+            names.push_back(std::move(n));
     std::sort(names.begin(), names.end());
     return names;
 }

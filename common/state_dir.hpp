@@ -42,13 +42,16 @@ class StateDir {
 
     // Atomically replaces `name` with `content` (mode 0600).
     void write_file(const std::string& name, const std::string& content) const;
+    // As write_file(), and the fd that wrote it kept, open for append(): the file the record's
+    // steps go to is the one written, with no open by name after the rename.
+    UniqueFd write_file_for_append(const std::string& name, const std::string& content) const;
     // The content of `name`, or nullopt when it does not exist.
     std::optional<std::string> read_file(const std::string& name) const;
     void remove_file(const std::string& name) const;
     // `name` (which must exist) opened for append().
     UniqueFd open_for_append(const std::string& name) const;
-    // Appends `text` to a file from open_for_append() and syncs it: once this returns, it
-    // survives the hook being killed (and, on a disk, a crash).
+    // Appends `text` to a file from open_for_append() or write_file_for_append() and syncs it:
+    // once this returns, it survives the hook being killed (and, on a disk, a crash).
     void append(const UniqueFd& file, const std::string& text, const std::string& name) const;
     // Names of the files ending in `suffix`, sorted.
     std::vector<std::string> list(const std::string& suffix) const;

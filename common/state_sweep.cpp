@@ -1,6 +1,5 @@
 #include "common/state_sweep.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -9,8 +8,9 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <memory>
+#include <optional>
 
+#include "common/dir_entries.hpp"
 #include "common/error.hpp"
 #include "common/logging.hpp"
 
@@ -44,18 +44,14 @@ bool is_temp_file_name(const std::string& name, long long* pid) {
 
 std::vector<std::string> sweep_stale_temp_files(const StateDir& dir) {
     std::vector<std::string> removed;
-    UniqueFd copy(::openat(dir.fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!copy) {
+    std::optional<std::vector<std::string>> names = dir_entry_names(dir.fd(), ".");
+    if (!names) {
         NETDEV_LOG(warning) << "sweep " << dir.path() << ": " << std::strerror(errno);
         return removed;
     }
-    std::unique_ptr<DIR, int (*)(DIR*)> listing(::fdopendir(copy.get()), ::closedir);
-    if (!listing) return removed;
-    copy.release();  // owned by the DIR now
     std::vector<std::string> stale;
     const std::time_t now = std::time(nullptr);
-    while (const dirent* e = ::readdir(listing.get())) {
-        std::string name = e->d_name;
+    for (const std::string& name : *names) {
         long long pid = 0;
         if (!is_temp_file_name(name, &pid)) continue;
         struct stat st {};

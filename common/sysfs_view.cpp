@@ -1,6 +1,5 @@
 #include "common/sysfs_view.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <sys/syscall.h>
@@ -8,6 +7,8 @@
 
 #include <cerrno>
 #include <charconv>
+
+#include "common/dir_entries.hpp"
 
 namespace netdev {
 namespace {
@@ -47,21 +48,7 @@ std::optional<SysfsView> SysfsView::subdir(const std::string& rel) const {
 }
 
 std::optional<std::vector<std::string>> SysfsView::entries(const std::string& rel) const {
-    UniqueFd fd(::openat(root_.get(), rel.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!fd) return std::nullopt;
-    DIR* dir = ::fdopendir(fd.get());
-    if (!dir) return std::nullopt;
-    fd.release();  // the DIR owns it now
-    std::vector<std::string> names;
-    errno = 0;
-    while (const dirent* e = ::readdir(dir)) {
-        std::string_view name(e->d_name);
-        if (name != "." && name != "..") names.emplace_back(name);
-    }
-    bool failed = errno != 0;
-    ::closedir(dir);
-    if (failed) return std::nullopt;
-    return names;
+    return dir_entry_names(root_.get(), rel.c_str());
 }
 
 std::optional<int> SysfsView::read_int(const std::string& rel) const {

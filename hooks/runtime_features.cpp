@@ -58,7 +58,7 @@ std::vector<std::string> proc_strings(const std::string& file, std::size_t limit
     UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return {};
     try {
-        return split_nul(read_fd_bounded(fd.get(), limit, file));
+        return split_nul(read_regular_fd_bounded(fd.get(), limit, file));
     } catch (const HookError&) {  // the process exited meanwhile, or it is too long
         return {};
     }

@@ -65,8 +65,7 @@ void Journal::begin(const std::vector<HostState>& devices,
         // steps appended to the header in place (a + would copy the whole text once more).
         std::string text = record_header(rec, devices, requested);
         text += record_steps(rec);
-        dir_.write_file(file_, text);
-        log_ = dir_.open_for_append(file_);
+        log_ = dir_.write_file_for_append(file_, text);
     } catch (const HookError& e) {
         throw HookError(ExitCode::refused,
                         "write-ahead record: " + std::string(e.what()) + "; nothing was changed",

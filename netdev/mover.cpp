@@ -42,7 +42,7 @@ MovedDevice move_one(const DeviceMove& m, const HostState& as_was, NetnsEnd host
         throw HookError(ExitCode::failed_restored,
                         "moved but not found in " + container.netns.label());
     if (carry_l3) carry_settings(host.netns, container.netns, *moved, as_was.settings);
-    allow_ipv6_for_addresses(container.netns, moved->name, as_was.addresses);
+    allow_ipv6_for_addresses(container.netns, *moved, as_was.addresses);
     throw_if_interrupted();
     restore_addresses(container.sock, moved->index, link.name, moved->name, as_was.addresses);
     // runtime-spec "Network Devices": the runtime MUST set the device up.

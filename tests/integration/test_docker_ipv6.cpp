@@ -1,7 +1,10 @@
 // Docker's `--network none` container netns: its prestart hook has set disable_ipv6=1 for all
 // and default before our hook runs (docs/runtimes.md). The moved device gets IPv6 back, alone.
+#include <linux/ipv6.h>
+
 #include "common/error.hpp"
 #include "common/proc_sys.hpp"
+#include "netdev/link.hpp"
 
 #include "tests/integration/world.hpp"
 
@@ -26,6 +29,22 @@ TEST_CASE("a device sysctl is read and written in the netns given, not in the ca
     CHECK(a.sh_status("grep -qx 1 /proc/sys/net/ipv6/conf/s0/disable_ipv6") == 0);
     CHECK(b.sh_status("grep -qx 0 /proc/sys/net/ipv6/conf/s0/disable_ipv6") == 0);
     CHECK_THROWS_WITH_AS(sysctl_in(a, "nope0"), doctest::Contains("No such file"), HookError);
+}
+
+// The hook decides from the lookup after the move whether to enable IPv6 (allow_ipv6.cpp):
+// the value it reads there must be the one /proc holds, on and off (K17).
+TEST_CASE("disable_ipv6 as the device's RTM_GETLINK carries it is what /proc shows") {
+    TestNetns a("netns a");
+    a.sh("ip link add s0 type veth peer name s0p");
+    NetlinkSocket sock = a.socket();
+    for (const char* value : {"1", "0"}) {
+        CAPTURE(value);
+        write_device_sysctl(a.netns(), {"ipv6", "s0", "disable_ipv6"}, value);
+        LinkInfo l = *find_link_by_name(sock, "s0");
+        REQUIRE(l.inet6_conf.size() > DEVCONF_DISABLE_IPV6);
+        CHECK(std::to_string(l.inet6_conf[DEVCONF_DISABLE_IPV6]) == value);
+        CHECK(sysctl_in(a, "s0") == value);
+    }
 }
 
 TEST_CASE("IPv6 disabled in the container netns (Docker): the moved device keeps its IPv6") {
