@@ -22,7 +22,8 @@ struct Known {
 };
 
 // What ip-sysctl.rst documents per device and an administrator tunes; counters, the IPv6 mtu
-// (it follows the link MTU, which travels) and disable_ipv6 (allow_ipv6.hpp) are left out.
+// (it follows the link MTU, which travels) and disable_ipv6 (allow_ipv6.hpp, which decides
+// from the device's lookup before these are carried) are left out.
 constexpr Known kSettings[] = {
     {"ipv4", "forwarding", IPV4_DEVCONF_FORWARDING - 1},
     {"ipv4", "rp_filter", IPV4_DEVCONF_RP_FILTER - 1},

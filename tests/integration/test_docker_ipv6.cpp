@@ -55,8 +55,9 @@ TEST_CASE("IPv6 disabled in the container netns (Docker): the moved device keeps
         "echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
     Bundle b(config_with(R"({"v0":{"name":"ctr0"}})"));
 
-    HookResult r = w.hook(b);
+    HookResult r = w.hook(b, {"--log-level", "info", "createRuntime"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.stderr_text);
+    CHECK(r.stderr_text.find("IPv6 was disabled on ctr0") != std::string::npos);
     CHECK(w.in_container("ctr0").addresses ==
           std::vector<std::string>{"192.0.2.1/24 brd 192.0.2.255 label ctr0 scope 0 flags 0x80",
                                    "2001:db8:2:1::1/64 scope 0 flags 0x80",
@@ -64,6 +65,19 @@ TEST_CASE("IPv6 disabled in the container netns (Docker): the moved device keeps
     CHECK(sysctl_in(w.container, "ctr0") == "0");
     CHECK(sysctl_in(w.container, "all") == "1");
     CHECK(sysctl_in(w.container, "default") == "1");
+}
+
+TEST_CASE("IPv6 on in the container netns: the device's disable_ipv6 is left alone, unwritten") {
+    World w;
+    w.configured_veth("v0", 2);
+    Bundle b(config_with(R"({"v0":{"name":"ctr0"}})"));
+    HookResult r = w.hook(b, {"--log-level", "info", "createRuntime"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.stderr_text);
+    // The log line comes with the write: none when the lookup said IPv6 was on.
+    CHECK(r.stderr_text.find("IPv6 was disabled") == std::string::npos);
+    CHECK(r.stderr_text.find("moved to") != std::string::npos);
+    CHECK(sysctl_in(w.container, "ctr0") == "0");
+    CHECK(w.in_container("ctr0").addresses.size() == 3);
 }
 
 TEST_CASE("IPv6 disabled in the container netns: a device with only IPv4 is left disabled") {
