@@ -15,6 +15,7 @@ is up in the container with every address (`delivered`).
 Runs inside a private network and mount namespace: nothing on the machine is touched.
 """
 import argparse
+import ctypes
 import itertools
 import json
 import os
@@ -31,12 +32,16 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, shell=True, check=True, **kw)
 
 
-def timed(argv, stdin_bytes=b"", env=None):
-    """(wall seconds, cpu seconds of the process tree, exit code)."""
+def timed(argv, stdin_bytes=b"", env=None, netns=None):
+    """(wall seconds, cpu seconds of the process tree, exit code); run in `netns` (a World)
+    when given, entered by the child itself before exec, as a runtime's hook starts in the
+    runtime's netns: no nsenter process charged to the peer."""
     r, w = os.pipe()
     t0 = time.perf_counter()
     pid = os.fork()
     if pid == 0:
+        if netns is not None:
+            netns.enter()
         os.dup2(r, 0)
         os.close(w)
         devnull = os.open("/dev/null", os.O_WRONLY)
@@ -48,6 +53,55 @@ def timed(argv, stdin_bytes=b"", env=None):
     _, status, ru = os.wait4(pid, 0)
     wall = time.perf_counter() - t0
     return wall, ru.ru_utime + ru.ru_stime, os.waitstatus_to_exitcode(status)
+
+
+CLONE_NEWNET = 0x40000000
+
+
+class HostNetns:
+    """A second host netns beside the bench's own: `links` unrelated links (veth pairs), as on
+    a busy node, and a sysfs of its own mounted (as a node's host netns has at /sys), which
+    keeps the superblock the hook's sysfs view finds (docs/kernel-facts.md K16). Down and
+    bare; or, `routed`, up with a /32 route each, as pod veths on a node are (with their IPv6
+    link-local addresses and routes, every route dump walks them all: K18). Runs in it
+    alternate with runs in the bench's netns in the same rounds, so drift hits both alike."""
+
+    def __init__(self, work, links, routed=False, label="@crowd"):
+        self.label = label
+        self.holder = subprocess.Popen(["unshare", "--net", "sleep", "3600"])
+        time.sleep(0.2)
+        self.path = f"/proc/{self.holder.pid}/ns/net"
+        self.fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        self.sysfs = os.path.join(work, "sys" + label.replace("@", "-"))
+        os.makedirs(self.sysfs, exist_ok=True)
+        sh(f"nsenter --net={self.path} mount -t sysfs sysfs {self.sysfs}")
+        lines = ["link set lo up"]
+        for i in range(links // 2):
+            lines.append(f"link add x{i} type veth peer name x{i}p")
+            if routed:
+                lines += [f"link set x{i} up", f"link set x{i}p up",
+                          f"route add 10.200.{i // 250}.{i % 250 + 1}/32 dev x{i}"]
+        batch = os.path.join(work, "crowd")
+        with open(batch, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        sh(f"nsenter --net={self.path} ip -batch {batch}")
+        if routed:  # links just set up run IPv6 DAD and router solicitations for a while
+            time.sleep(5)
+
+    def enter(self):  # in a forked child only
+        if hasattr(os, "setns"):  # Python 3.12
+            os.setns(self.fd, CLONE_NEWNET)
+        elif ctypes.CDLL(None, use_errno=True).setns(self.fd, CLONE_NEWNET) != 0:
+            os._exit(125)
+
+    def prefix(self):
+        return f"nsenter --net={self.path} "
+
+    def close(self):
+        sh(f"umount {self.sysfs}")
+        os.close(self.fd)
+        self.holder.kill()  # its links go with the netns
+        self.holder.wait()
 
 
 class World:
@@ -63,7 +117,7 @@ class World:
         self.ctr.kill()
         self.ctr.wait()
 
-    def build_device(self, dev, n_v4, n_v6=4):
+    def build_device(self, dev, n_v4, n_v6=4, host=None):
         lines = [f"link add {dev} type veth peer name {dev}p", f"link set {dev}p up",
                  f"link set {dev} up"]
         base = int(dev.lstrip("vd") or 0)
@@ -74,7 +128,7 @@ class World:
         path = os.path.join(self.work, "batch")
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")
-        sh(f"ip -batch {path}")
+        sh(f"{host.prefix() if host else ''}ip -batch {path}")
 
     def in_ctr(self, cmd, **kw):
         return sh(f"nsenter --net={self.netns} {cmd}", **kw)
@@ -115,12 +169,14 @@ def peers(args, world, work, devs):
         sh(f"mount -t tmpfs -o mode=0700 tmpfs {state_dir}")
     env = dict(os.environ, OCI_NETDEV_HOOK_STATE_DIR=state_dir)
     out = {
-        "hook": lambda: timed([hook, "createRuntime"], state(), env),
+        "hook": lambda netns=None: timed([hook, "createRuntime"], state(), env, netns),
     }
     if args.baseline_hook:  # another build of the hook, side by side in the same rounds
-        out["hook-base"] = lambda: timed([args.baseline_hook, "createRuntime"], state(), env)
+        out["hook-base"] = lambda netns=None: timed([args.baseline_hook, "createRuntime"],
+                                                    state(), env, netns)
     out |= {
-        "floor-full": lambda: seq([[floor, "full", h, c, world.netns] for h, c in devs]),
+        "floor-full": lambda netns=None: seq([[floor, "full", h, c, world.netns]
+                                              for h, c in devs], netns),
         "floor-move": lambda: seq([[floor, "move", h, c, world.netns] for h, c in devs]),
     }
     if not args.quick:
@@ -141,36 +197,42 @@ def peers(args, world, work, devs):
     return out
 
 
-def seq(argvs):
+def seq(argvs, netns=None):
     wall = cpu = 0.0
     rc = 0
     for a in argvs:
-        w, c, r = timed(a)
+        w, c, r = timed(a, netns=netns)
         wall, cpu, rc = wall + w, cpu + c, rc or r
     return wall, cpu, rc
 
 
-def measure(args, world, work, n_addrs, n_devs=1, only=None):
+def measure(args, world, work, n_addrs, n_devs=1, only=None, crowds=()):
+    """{peer: [(wall, cpu, delivered)]}; with `crowds` (HostNetns) every peer runs in the
+    bench's netns and in each crowded one every round, and the crowded runs come back under
+    "PEER" + its label."""
     devs = [(f"d{i}" if n_devs > 1 else "v0", f"c{i}") for i in range(n_devs)]
     ps = peers(args, world, work, devs)
     if only:
         ps = {k: v for k, v in ps.items() if k in only or k == "hook-base"}
     if args.peers:
         ps = {k: v for k, v in ps.items() if k in args.peers}
-    results = {k: [] for k in ps}
+    hosts = [(None, "")] + [(c, c.label) for c in crowds]
+    results = {k + label: [] for k in ps for _h, label in hosts}
     rounds = args.rounds if n_addrs < 1024 else max(3, args.rounds // 2)
     for _ in range(rounds):
         for name, run in ps.items():  # alternating: A B C ... every round
-            for h, _c in devs:
-                world.build_device(h, n_addrs)
-            wall, cpu, rc = run()
-            # floor-move moves only: its device arrives down and bare, by design.
-            want = 0 if name == "floor-move" else n_addrs + 4
-            ok = rc == 0 and all(world.delivered(c, want, up=want > 0) for _h, c in devs)
-            results[name].append((wall, cpu, ok))
-            world.clear([c for _h, c in devs])
-            for h, _c in devs:
-                sh(f"ip link del {h} 2>/dev/null || true")
+            for host, label in hosts:
+                for h, _c in devs:
+                    world.build_device(h, n_addrs, host=host)
+                wall, cpu, rc = run(netns=host) if host else run()
+                # floor-move moves only: its device arrives down and bare, by design.
+                want = 0 if name == "floor-move" else n_addrs + 4
+                ok = rc == 0 and all(world.delivered(c, want, up=want > 0) for _h, c in devs)
+                results[name + label].append((wall, cpu, ok))
+                world.clear([c for _h, c in devs])
+                prefix = host.prefix() if host else ""
+                for h, _c in devs:
+                    sh(f"{prefix}ip link del {h} 2>/dev/null || true")
     return results
 
 
@@ -241,28 +303,35 @@ def main():
             sizes = [1, 16] if args.quick else [1, 16, 256, 1024]
             if args.sizes:
                 sizes = [int(x) for x in args.sizes.split(",")]
-            if 16 not in sizes:
-                sizes.append(16)  # the 1000-links case is compared with it
             by_n = [(f"N={n}+4 v6", summary(measure(args, world, work, n))) for n in sizes]
             table("One device, N IPv4 + 4 IPv6 permanent global addresses", by_n)
 
             # 1000 unrelated links beside the moved device (500 veth pairs), as on a busy
-            # node; compared with N=16 of the same run.
-            sh("ip -batch - <<'EOF'\n" + "\n".join(
-                f"link add x{i} type veth peer name x{i}p" for i in range(500)) + "\nEOF")
+            # node: the same N=16 run in second host netns holding them (down and bare; up
+            # with a route each), alternating with the bench's own netns in the same rounds.
+            crowds = [HostNetns(work, 1000, label="@down"),
+                      HostNetns(work, 1000, routed=True, label="@routed")]
             try:
-                crowded = summary(measure(args, world, work, 16, only={"hook", "floor-full"}))
+                both = summary(measure(args, world, work, 16, only={"hook", "floor-full"},
+                                       crowds=crowds))
             finally:
-                sh("ip -batch - <<'EOF'\n" + "\n".join(
-                    f"link del x{i}" for i in range(500)) + "\nEOF")
-            table("1000 extra links in the host netns (N=16)", [("N=16, 1000 links", crowded)])
-            alone = dict(by_n)["N=16+4 v6"]
+                for c in crowds:
+                    c.close()
+            by_world = {label: {k[:len(k) - len(label)]: r for k, r in both.items()
+                                if k.endswith(label) and (label or "@" not in k)}
+                        for label in ("", "@down", "@routed")}
+            table("1000 extra links in the host netns (N=16), side by side with none",
+                  [("N=16, no other links", by_world[""]),
+                   ("N=16, 1000 links down", by_world["@down"]),
+                   ("N=16, 1000 links up, routed", by_world["@routed"])])
             print()
-            for name in ("hook", "hook-base", "floor-full"):
-                if name in crowded and name in alone:
-                    print(f"- {name}: CPU with 1000 links / without (N=16, this run):"
-                          f" {crowded[name]['cpu']:.2f} / {alone[name]['cpu']:.2f} ms ="
-                          f" {crowded[name]['cpu'] / alone[name]['cpu']:.2f}x")
+            for label, what in (("@down", "1000 links down"), ("@routed", "1000 links routed")):
+                for name in ("hook", "hook-base", "floor-full"):
+                    crowded, alone = by_world[label].get(name), by_world[""].get(name)
+                    if crowded and alone:
+                        print(f"- {name}: CPU with {what} / without (same rounds):"
+                              f" {crowded['cpu']:.2f} / {alone['cpu']:.2f} ms ="
+                              f" {crowded['cpu'] / alone['cpu']:.2f}x")
             if args.no_devices:
                 return
 

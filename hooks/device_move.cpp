@@ -34,18 +34,21 @@ class Ends {
   public:
     // The host's directory resolves selectors, reading sysfs under `sysfs_root`.
     explicit Ends(const PipelineRun& run)
-        : host_sock(run.open_socket(self)), host_dir(host_sock, run.sysfs_root) {
+        : host_sock(run.open_socket(self)),
+          host_dir(host_sock, run.sysfs_root),
+          host_routes(host_sock) {
         if (!run.target) return;
         refuse_own_netns(self, *run.target);
         target_sock.emplace(run.open_socket(*run.target));
         target_dir.emplace(*target_sock);
     }
     LinkLookup& container() { return target_dir ? static_cast<LinkLookup&>(*target_dir) : unknown; }
-    NetnsEnd host() { return {self, host_sock}; }
+    NetnsEnd host() { return {self, host_sock, &host_routes}; }
 
     Netns self = Netns::current();
     NetlinkSocket host_sock;
     RtnlDirectory host_dir;
+    DeviceRoutes host_routes;  // read by the guardrails, again by the snapshot: one dump
     std::optional<NetlinkSocket> target_sock;
 
   private:
@@ -252,8 +255,10 @@ PipelineResult run_pipeline(const PipelineRun& run) {
 
     PipelineResult result;
     result.container_label = container.netns_label();
-    result.decisions = authorize(locked.devices, host_guarded_set(ends.host_sock, locked.devices),
-                                 run.policy, {req.source, req.pod.namespace_name});
+    result.decisions = authorize(
+        locked.devices,
+        host_guarded_set(ends.host_sock, locked.devices, kernel_host_stack, &ends.host_routes),
+        run.policy, {req.source, req.pod.namespace_name});
     if (acting) audit_decisions(result.decisions);
     std::optional<HookError> refusal = first_refusal(result.decisions);
     if (!refusal && !run.moved_by.empty()) {

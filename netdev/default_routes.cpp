@@ -57,21 +57,6 @@ bool parse_route(const nlmsghdr& nlh, DefaultRoutes& out) {
     return true;
 }
 
-// `ip route show table all` of both families, unicast only (strict dumps honour rtm_type,
-// K11), with `oif` (when not 0) kernel-filtered to the routes that use that device: RTA_OIF,
-// a multipath nexthop or a nexthop object.
-MessageBuilder& route_dump_request(MessageBuilder& msg, int oif) {
-    // AF_UNSPEC and RT_TABLE_UNSPEC: both families, every table (not only main).
-    auto& rtm = msg.extra_header<rtmsg>();
-    rtm.rtm_family = AF_UNSPEC;
-    rtm.rtm_table = RT_TABLE_UNSPEC;
-    // Default routes are unicast: a strict dump (K11) then leaves out the local table's
-    // route per address of every host device.
-    rtm.rtm_type = RTN_UNICAST;
-    if (oif) msg.put_u32(RTA_OIF, static_cast<std::uint32_t>(oif));
-    return msg;
-}
-
 // A nexthop object: its device, or the members of its group.
 struct NexthopObject {
     int oif = 0;
@@ -113,7 +98,7 @@ std::map<std::uint32_t, NexthopObject> dump_nexthops(NetlinkSocket& sock) {
 std::set<int> default_route_devices(NetlinkSocket& sock) {
     DefaultRoutes routes = retry_interrupted_dump([&] {
         MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
-        route_dump_request(msg, 0);
+        unicast_route_dump(msg, 0);
         DefaultRoutes fresh;
         sock.transact(msg, "list routes", [&](const nlmsghdr& nlh) { parse_route(nlh, fresh); });
         return fresh;
@@ -132,31 +117,26 @@ std::set<int> default_route_devices(NetlinkSocket& sock) {
     return routes.oifs;
 }
 
-UplinkQuery::UplinkQuery(NetlinkSocket& sock) : sock_(sock) {}
+UplinkQuery::UplinkQuery(DeviceRoutes& routes) : routes_(routes) {}
 
 bool UplinkQuery::is_uplink(int ifindex) {
-    if (!sock_.features().strict_check) {  // the kernel would ignore RTA_OIF: read them all
-        if (!all_) all_ = default_route_devices(sock_);
+    if (!routes_.socket().features().strict_check) {  // the kernel would ignore RTA_OIF
+        if (!all_) all_ = default_route_devices(routes_.socket());
         return all_->contains(ifindex);
     }
     if (auto it = known_.find(ifindex); it != known_.end()) return it->second;
-    auto query = [&] {
-        MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
-        route_dump_request(msg, ifindex);
-        bool any = false;
-        sock_.transact(msg, "list routes of #" + std::to_string(ifindex), [&](const nlmsghdr& nlh) {
-            DefaultRoutes one;
-            if (!parse_route(nlh, one)) return;
-            // Only routes that use the device come back, through a nexthop object too (then
-            // no device is named); one that names its devices must name this one.
-            one.oifs.erase(0);
-            if (one.oifs.empty() || one.oifs.contains(ifindex)) any = true;
-        });
-        return any;
-    };
     bool found = false;
     try {
-        found = retry_interrupted_dump(query);
+        routes_.for_each(ifindex, "list routes of #" + std::to_string(ifindex),
+                         [&](const nlmsghdr& nlh) {
+                             DefaultRoutes one;
+                             if (!parse_route(nlh, one)) return;
+                             // Only routes that use the device come back, through a nexthop
+                             // object too (then no device is named); one that names its
+                             // devices must name this one.
+                             one.oifs.erase(0);
+                             if (one.oifs.empty() || one.oifs.contains(ifindex)) found = true;
+                         });
     } catch (const HookError& e) {
         if (e.sys_errno() != ENODEV) throw;  // gone since the link dump: it carries nothing
     }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "netdev/device_routes.hpp"
 #include "netdev/netlink_socket.hpp"
 
 namespace netdev {
@@ -15,15 +16,16 @@ namespace netdev {
 std::set<int> default_route_devices(NetlinkSocket& sock);
 
 // Whether a device carries a default route (as default_route_devices() counts them), asked
-// per device: with strict checking (K11) one dump kernel-filtered by RTA_OIF per device asked
-// about, so a host's other routes are never sent; without it, default_route_devices() once.
+// per device: with strict checking (K11) the device's own route dump (`routes`, which the
+// snapshot reads again without a second dump), so a host's other routes are never sent;
+// without it, default_route_devices() once.
 class UplinkQuery {
   public:
-    explicit UplinkQuery(NetlinkSocket& sock);
+    explicit UplinkQuery(DeviceRoutes& routes);
     bool is_uplink(int ifindex);
 
   private:
-    NetlinkSocket& sock_;
+    DeviceRoutes& routes_;
     std::map<int, bool> known_;
     std::optional<std::set<int>> all_;
 };

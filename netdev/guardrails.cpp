@@ -122,14 +122,16 @@ const std::vector<GuardReason>& GuardedSet::reasons(int ifindex) const {
 }
 
 GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevice>& asked,
-                            const HostStackSource& stack_source) {
+                            const HostStackSource& stack_source, DeviceRoutes* routes) {
     GuardedSet set;
     if (std::none_of(asked.begin(), asked.end(), [](const auto& d) { return d.host_link; }))
         return set;
     std::unique_ptr<LinkStack> stack = stack_source(host);
     GuardedHostView view;
     view.stack = stack.get();
-    UplinkQuery uplinks(host);
+    std::optional<DeviceRoutes> own;
+    if (!routes) routes = &own.emplace(host);
+    UplinkQuery uplinks(*routes);
     view.is_uplink = [&](int i) { return uplinks.is_uplink(i); };
     view.name = [&](int i) {
         std::optional<LinkInfo> l = find_link_by_index(host, i);

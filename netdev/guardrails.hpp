@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/guard.hpp"
+#include "netdev/device_routes.hpp"
 #include "netdev/link.hpp"
 #include "netdev/link_stack.hpp"
 #include "netdev/resolve.hpp"
@@ -46,7 +47,7 @@ class GuardedSet {
   private:
     friend GuardedSet host_guarded_set(NetlinkSocket& host,
                                        const std::vector<ResolvedDevice>& asked,
-                                       const HostStackSource& stack_source);
+                                       const HostStackSource& stack_source, DeviceRoutes* routes);
     GuardedSet() = default;
     void guard(const LinkInfo& link, GuardedHostView& host);  // every rule, for one device
     void add(int ifindex, Guard guard, std::string why);
@@ -57,9 +58,11 @@ class GuardedSet {
 // RTM_GETLINK: loopback, netns-local, master), once per run, from: their stacks walked from
 // them only (`stack_source`), one route dump per device of those stacks, kernel-filtered by
 // RTA_OIF (uplinks), and a lookup by ifindex per device a reason names that the stack did not.
-// Other host links cost nothing but the kernel's own filtering.
+// Other host links cost nothing but the kernel's own filtering. `routes`, when given, keeps
+// the route dumps (of `host`) for the snapshot that follows; else they are dropped.
 GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevice>& asked,
-                            const HostStackSource& stack_source = kernel_host_stack);
+                            const HostStackSource& stack_source = kernel_host_stack,
+                            DeviceRoutes* routes = nullptr);
 
 // The per-container limit, checked before any lock or fd is taken: exit 3.
 void check_device_limit(std::size_t requested, std::size_t limit, const std::string& source);

@@ -117,7 +117,8 @@ HostState snapshot_device(NetnsEnd host, const LinkInfo& link, bool with_l3) {
     h.mtu = link.mtu;
     h.master = link.master;
     if (with_l3) {
-        h.routes = dump_routes(host.sock, link.index, link.name);
+        h.routes = host.routes ? dump_routes(*host.routes, link.index, link.name)
+                               : dump_routes(host.sock, link.index, link.name);
         // K13: a change of netns resets per-device settings to the new netns's defaults.
         h.settings = device_settings(host.netns, link);
     }

@@ -11,12 +11,15 @@
 
 namespace netdev {
 
+class DeviceRoutes;
 class Journal;
 
-// The two ends of a move, each a netns with its own socket opened once.
+// The two ends of a move, each a netns with its own socket opened once; on the host, the
+// route dumps the guardrails read, when kept (device_routes.hpp).
 struct NetnsEnd {
     const Netns& netns;
     NetlinkSocket& sock;
+    DeviceRoutes* routes = nullptr;
 };
 
 struct MovedDevice {

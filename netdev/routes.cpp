@@ -86,44 +86,26 @@ std::uint32_t u32_of(const RouteAttribute* a) {
     return v;
 }
 
-// `ip route show table all [dev X]` of one family; RTA_OIF makes the kernel filter by device,
-// multipath nexthops included (strict dump, K11).
-void dump_family(NetlinkSocket& sock, std::uint8_t family, int index, const std::string& what,
-                 std::vector<RouteRecord>& out) {
-    MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
-    auto& rtm = msg.extra_header<rtmsg>();
-    rtm.rtm_family = family;
+// A message of a route dump into `out`: IPv4 and IPv6 routes outside the local table; with
+// `index`, only those through that device (the kernel filters by RTA_OIF in strict dumps, K11:
+// this is for kernels before it) that are carried. An AF_UNSPEC dump holds every family's
+// routes: MPLS and multicast ones are not carried.
+void keep_route(const nlmsghdr& nlh, int index, std::vector<RouteRecord>& out) {
+    if (nlh.nlmsg_type != RTM_NEWROUTE) return;
+    const auto& rtm = payload_as<rtmsg>(nlh, "RTM_NEWROUTE", "rtmsg");
+    if (rtm.rtm_family != AF_INET && rtm.rtm_family != AF_INET6) return;
+    bool expiring = false;
+    RouteRecord r = parse_route_with_expiry(nlh, expiring);
+    if (r.table == RT_TABLE_LOCAL) return;
     if (index) {
-        msg.put_u32(RTA_OIF, static_cast<std::uint32_t>(index));
-        // Only unicast routes are carried: the kernel (strict dumps, K11) then skips the local
-        // table's route per address, 1024 of them for a device with 1024 addresses.
-        rtm.rtm_type = RTN_UNICAST;
-    }
-    sock.transact(msg, what, [&](const nlmsghdr& nlh) {
-        if (nlh.nlmsg_type != RTM_NEWROUTE) return;
-        bool expiring = false;
-        RouteRecord r = parse_route_with_expiry(nlh, expiring);
-        if (r.table == RT_TABLE_LOCAL) return;
-        if (index) {
-            std::vector<int> oifs = r.output_indexes();  // pre-strict kernels
-            if (std::find(oifs.begin(), oifs.end(), index) == oifs.end()) return;
-            if (expiring || !is_carried(r)) {
-                NETDEV_LOG(debug) << "leave route " << r.describe();
-                return;
-            }
+        std::vector<int> oifs = r.output_indexes();
+        if (std::find(oifs.begin(), oifs.end(), index) == oifs.end()) return;
+        if (expiring || !is_carried(r)) {
+            NETDEV_LOG(debug) << "leave route " << r.describe();
+            return;
         }
-        out.push_back(std::move(r));
-    });
-}
-
-// Both families, one dump after the other (a socket runs one dump at a time: EBUSY), retried
-// when a concurrent change interrupts one.
-std::vector<RouteRecord> dump(NetlinkSocket& sock, int index, const std::string& what) {
-    return retry_interrupted_dump([&] {
-        std::vector<RouteRecord> out;
-        for (std::uint8_t family : {AF_INET, AF_INET6}) dump_family(sock, family, index, what, out);
-        return out;
-    });
+    }
+    out.push_back(std::move(r));
 }
 
 bool has_gateway(const RouteRecord& r) {
@@ -192,12 +174,27 @@ bool is_carried(const RouteRecord& route) {
            route.protocol != RTPROT_RA && route.protocol != RTPROT_REDIRECT;
 }
 
+std::vector<RouteRecord> dump_routes(DeviceRoutes& routes, int index, const std::string& device) {
+    std::vector<RouteRecord> out;
+    routes.for_each(index, "list routes of " + device,
+                    [&](const nlmsghdr& nlh) { keep_route(nlh, index, out); });
+    return out;
+}
+
 std::vector<RouteRecord> dump_routes(NetlinkSocket& sock, int index, const std::string& device) {
-    return dump(sock, index, "list routes of " + device);
+    DeviceRoutes once(sock);
+    return dump_routes(once, index, device);
 }
 
 std::vector<RouteRecord> list_routes(NetlinkSocket& sock) {
-    return dump(sock, 0, "list routes");
+    // Both families in one AF_UNSPEC dump (the kernel runs each family's in turn).
+    return retry_interrupted_dump([&] {
+        MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
+        msg.extra_header<rtmsg>().rtm_family = AF_UNSPEC;
+        std::vector<RouteRecord> out;
+        sock.transact(msg, "list routes", [&](const nlmsghdr& nlh) { keep_route(nlh, 0, out); });
+        return out;
+    });
 }
 
 void restore_routes(NetlinkSocket& sock, int index, const std::string& name,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "netdev/address.hpp"
+#include "netdev/device_routes.hpp"
 #include "netdev/netlink_socket.hpp"
 #include "netdev/raw_attribute.hpp"
 
@@ -45,6 +46,9 @@ bool is_carried(const RouteRecord& route);
 
 // `ip route show table all dev X` for IPv4 and IPv6, kernel-filtered by RTA_OIF (strict dump,
 // multipath nexthops included), then is_carried(); retried when a change interrupts the dump.
+// From `routes`: the dump the uplink guardrail read for the device, when it did.
+std::vector<RouteRecord> dump_routes(DeviceRoutes& routes, int index, const std::string& device);
+// As above, with a dump of its own.
 std::vector<RouteRecord> dump_routes(NetlinkSocket& sock, int index, const std::string& device);
 
 // `ip route show table all` for IPv4 and IPv6 minus the local table: the routes of a

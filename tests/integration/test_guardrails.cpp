@@ -15,6 +15,7 @@
 #include "netdev/netlink_transport.hpp"
 
 #include "tests/integration/world.hpp"
+#include "tests/support/counting_transport.hpp"
 
 using namespace netdev::test;
 
@@ -263,28 +264,6 @@ TEST_CASE("each guardrail still fires with 1000 unrelated links present") {
 
 namespace {
 
-// Counts the link dumps sent through it, to the real kernel.
-class CountingTransport final : public netdev::NetlinkTransport {
-  public:
-    CountingTransport(std::unique_ptr<netdev::NetlinkTransport> real, int& link_dumps)
-        : real_(std::move(real)), link_dumps_(link_dumps) {}
-    void send(std::span<const std::byte> bytes) override {
-        int len = static_cast<int>(bytes.size());
-        for (auto* nlh = reinterpret_cast<const nlmsghdr*>(bytes.data());
-             netdev::message_fits(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
-            link_dumps_ += nlh->nlmsg_type == RTM_GETLINK && (nlh->nlmsg_flags & NLM_F_DUMP);
-        real_->send(bytes);
-    }
-    std::size_t receive(std::span<std::byte> buffer) override { return real_->receive(buffer); }
-    std::uint32_t port_id() const override { return real_->port_id(); }
-    std::size_t max_datagram_bytes() const override { return real_->max_datagram_bytes(); }
-    netdev::NetlinkFeatures features() const override { return real_->features(); }
-
-  private:
-    std::unique_ptr<netdev::NetlinkTransport> real_;
-    int& link_dumps_;
-};
-
 // "guard: why; guard: why" of `name` on the host, its stacking read from `source`.
 std::string reasons_text(netdev::NetlinkSocket& sock, const std::string& name,
                          const netdev::HostStackSource& source) {
@@ -320,10 +299,12 @@ TEST_CASE("the kernel's adjacency and the link dump give every device the same g
         "ip -batch -");
     netdev::NetnsGuard in_host(w.host.netns());
     int link_dumps = 0;
-    netdev::NetlinkSocket sock(
-        std::make_unique<CountingTransport>(netdev::open_rtnl_transport(netdev::Netns::current()),
-                                            link_dumps),
-        "host");
+    netdev::NetlinkSocket sock = netdev::test::counting_socket(
+        netdev::Netns::current(),
+        [](const nlmsghdr& nlh) {
+            return nlh.nlmsg_type == RTM_GETLINK && (nlh.nlmsg_flags & NLM_F_DUMP);
+        },
+        link_dumps);
     std::optional<netdev::SysfsView> sysfs = netdev::SysfsView::of_current_netns();
     REQUIRE_MESSAGE(sysfs, "fsopen(\"sysfs\") refused");
     bool tunnels = netdev::unlisted_stacking_possible(*sysfs);

@@ -7,6 +7,8 @@
 #include "common/error.hpp"
 #include "netdev/routes.hpp"
 #include "tests/integration/in_process.hpp"
+#include "tests/support/counting_transport.hpp"
+#include "tests/support/fake_kernel.hpp"
 
 using namespace netdev;
 using namespace netdev::test;
@@ -125,6 +127,42 @@ TEST_CASE("routes dumped on the host and added on the moved device are the same 
     carry(w, "v0", "c0");
     CHECK(routes_of(w.container, "c0") == before);
     CHECK(exact_routes(w.container, "c0") == exact);
+}
+
+TEST_CASE("a run reads a device's routes once: the uplink guardrail's dump is the snapshot's") {
+    World w;
+    routed_veth(w);
+    std::vector<std::string> before = routes_of(w.host, "v0", "c0");
+    const int index = [&] {
+        NetlinkSocket sock = w.host.socket();
+        return find_link_by_name(sock, "v0").value().index;
+    }();
+    // Route dumps through v0 (RTA_OIF), on any socket of the run: each walks every route of
+    // the host netns in the kernel (docs/kernel-facts.md K18).
+    int dumps = 0;
+    auto through_v0 = [index](const nlmsghdr& nlh) {
+        if (nlh.nlmsg_type != RTM_GETROUTE || !(nlh.nlmsg_flags & NLM_F_DUMP)) return false;
+        const nlattr* oif = find_attr(nlh, sizeof(rtmsg), RTA_OIF);
+        return oif && mnl_attr_get_u32(oif) == static_cast<std::uint32_t>(index);
+    };
+    SocketFactory counted = [&](const Netns& ns) { return counting_socket(ns, through_v0, dumps); };
+
+    // Its default route in table 100 makes it an uplink: refused, from that one dump.
+    std::optional<HookError> refused = pipeline_in_process(w, {{"v0", "c0"}}, {.open = counted});
+    REQUIRE(refused);
+    CHECK(std::string(refused->what()).find("guardrail uplink") != std::string::npos);
+    CHECK(dumps == 1);
+
+    // Lifted by the policy: moved, routes and all, and still one dump (the snapshot's routes
+    // are the guardrail's).
+    dumps = 0;
+    Policy policy;
+    policy.allow.push_back({"allow[0]", {"v0"}, {}, {}, {Guard::uplink}});
+    std::optional<HookError> e =
+        pipeline_in_process(w, {{"v0", "c0"}}, {.open = counted, .policy = policy});
+    REQUIRE_MESSAGE(!e, (e ? e->what() : ""));
+    CHECK(dumps == 1);
+    CHECK(routes_of(w.container, "c0") == before);
 }
 
 TEST_CASE("a route whose src is not carried is refused, naming it") {

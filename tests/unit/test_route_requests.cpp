@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <set>
+#include <utility>
 
 #include "netdev/default_routes.hpp"
 #include "netdev/route_nexthops.hpp"
@@ -119,10 +120,10 @@ TEST_CASE("route restore: device routes first, the new ifindex everywhere, big t
 namespace {
 
 void reply_route(FakeKernel& k, const nlmsghdr& req, std::uint32_t table, std::uint8_t proto,
-                 int oif, std::uint32_t expires = 0) {
+                 int oif, std::uint32_t expires = 0, std::uint8_t family = AF_INET) {
     ReplyMessage r(RTM_NEWROUTE, req, NLM_F_MULTI);
     auto& rtm = r.extra_header<rtmsg>();
-    rtm.rtm_family = AF_INET;
+    rtm.rtm_family = family;
     rtm.rtm_dst_len = 24;
     rtm.rtm_table = static_cast<std::uint8_t>(table < 256 ? table : RT_TABLE_COMPAT);
     rtm.rtm_protocol = proto;
@@ -139,25 +140,26 @@ void reply_route(FakeKernel& k, const nlmsghdr& req, std::uint32_t table, std::u
 
 }  // namespace
 
-TEST_CASE("route dump: filtered by RTA_OIF per family; local, kernel, expiring routes stay") {
+TEST_CASE("route dump: both families in one, by RTA_OIF; local, kernel, expiring, MPLS stay") {
     FakeSocket f([](FakeKernel& k, const nlmsghdr& req) {
-        if (static_cast<const rtmsg*>(mnl_nlmsg_get_payload(&req))->rtm_family == AF_INET) {
-            reply_route(k, req, RT_TABLE_LOCAL, RTPROT_KERNEL, 4);
-            reply_route(k, req, RT_TABLE_MAIN, RTPROT_KERNEL, 4);
-            reply_route(k, req, RT_TABLE_MAIN, RTPROT_BOOT, 5);  // another device
-            reply_route(k, req, RT_TABLE_MAIN, RTPROT_BOOT, 4, 300);
-            reply_route(k, req, RT_TABLE_MAIN, RTPROT_RA, 4);
-            reply_route(k, req, 1000, RTPROT_STATIC, 4);
-        }
+        reply_route(k, req, RT_TABLE_LOCAL, RTPROT_KERNEL, 4);
+        reply_route(k, req, RT_TABLE_MAIN, RTPROT_KERNEL, 4);
+        reply_route(k, req, RT_TABLE_MAIN, RTPROT_BOOT, 5);  // another device
+        reply_route(k, req, RT_TABLE_MAIN, RTPROT_BOOT, 4, 300);
+        reply_route(k, req, RT_TABLE_MAIN, RTPROT_RA, 4);
+        reply_route(k, req, 1000, RTPROT_STATIC, 4);
+        // An AF_UNSPEC dump runs every family's dump: an MPLS route out of the device (the
+        // kernel's MPLS dump honours RTA_OIF too) is not an IP route to carry.
+        reply_route(k, req, RT_TABLE_MAIN, RTPROT_STATIC, 4, 0, AF_MPLS);
         k.done(req);
     });
     std::vector<RouteRecord> routes = dump_routes(f.sock, 4, "v0");
     REQUIRE(routes.size() == 1);
     CHECK(routes[0].table == 1000);
     CHECK(routes[0].describe("v0") == "198.51.100.0/24 dev v0 table 1000 proto 4");
-    REQUIRE(f.kernel->requests.size() == 2);  // one dump at a time (EBUSY otherwise)
-    CHECK(rtm_of(f.kernel->requests[0]).rtm_family == AF_INET);
-    CHECK(rtm_of(f.kernel->requests[1]).rtm_family == AF_INET6);
+    REQUIRE(f.kernel->requests.size() == 1);
+    CHECK(rtm_of(f.kernel->requests[0]).rtm_family == AF_UNSPEC);
+    CHECK(rtm_of(f.kernel->requests[0]).rtm_type == RTN_UNICAST);
     CHECK(u32_attr(f.kernel->requests[0], RTA_OIF) == 4);
 }
 
@@ -222,4 +224,29 @@ TEST_CASE("the guardrails' route dump is retried when a change interrupts it") {
     });
     CHECK(default_route_devices(f.sock) == std::set<int>{3});
     CHECK(calls == 3);
+}
+
+TEST_CASE("a device's routes are dumped once a run: the uplink query's dump is the snapshot's") {
+    int dumps = 0;
+    bool gone = true;  // the first dump finds the device gone (ENODEV), the next one not
+    FakeSocket f([&](FakeKernel& k, const nlmsghdr& req) {
+        ++dumps;
+        if (std::exchange(gone, false)) return k.ack(req, ENODEV);
+        // A default route in table 100 (an uplink) and one to carry, both through #4.
+        reply_route(k, req, 100, RTPROT_STATIC, 4);
+        reply_route(k, req, RT_TABLE_MAIN, RTPROT_STATIC, 4);
+        k.done(req);
+    });
+    DeviceRoutes routes(f.sock);
+    // An error is thrown and not kept: the next question dumps again.
+    CHECK_THROWS_AS(dump_routes(routes, 4, "v0"), HookError);
+    CHECK(dumps == 1);
+    UplinkQuery uplinks(routes);
+    CHECK_FALSE(uplinks.is_uplink(4));  // reply_route: a /24, not a default route
+    CHECK(dumps == 2);
+    std::vector<RouteRecord> carried = dump_routes(routes, 4, "v0");
+    CHECK(carried.size() == 2);
+    CHECK(dumps == 2);  // the uplink query's messages, replayed
+    CHECK(dump_routes(routes, 4, "v0").size() == 2);
+    CHECK(dumps == 2);
 }
