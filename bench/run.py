@@ -33,20 +33,23 @@ def sh(cmd, **kw):
 
 
 def timed(argv, stdin_bytes=b"", env=None, netns=None):
-    """(wall seconds, cpu seconds of the process tree, exit code); run in `netns` (a World)
-    when given, entered by the child itself before exec, as a runtime's hook starts in the
-    runtime's netns: no nsenter process charged to the peer."""
+    """(wall seconds, cpu seconds of the process tree, exit code); run in `netns` (a
+    HostNetns) when given, entered by the child itself before exec, as a runtime's hook starts
+    in the runtime's netns: no nsenter process charged to the peer."""
     r, w = os.pipe()
     t0 = time.perf_counter()
     pid = os.fork()
     if pid == 0:
-        if netns is not None:
-            netns.enter()
-        os.dup2(r, 0)
-        os.close(w)
-        devnull = os.open("/dev/null", os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.execvpe(argv[0], argv, env or os.environ)
+        try:  # the child never returns into the bench: its cleanup is the parent's
+            if netns is not None:
+                netns.enter()
+            os.dup2(r, 0)
+            os.close(w)
+            devnull = os.open("/dev/null", os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.execvpe(argv[0], argv, env or os.environ)
+        except BaseException:
+            os._exit(127)
     os.close(r)
     os.write(w, stdin_bytes)
     os.close(w)
@@ -69,10 +72,16 @@ class HostNetns:
     def __init__(self, work, links, routed=False, label="@crowd"):
         self.label = label
         self.holder = subprocess.Popen(["unshare", "--net", "sleep", "3600"])
-        time.sleep(0.2)
-        self.path = f"/proc/{self.holder.pid}/ns/net"
+        self.path = own_netns_of(self.holder)
         self.fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
         self.sysfs = os.path.join(work, "sys" + label.replace("@", "-"))
+        try:
+            self.populate(work, links, routed)
+        except BaseException:
+            self.close()
+            raise
+
+    def populate(self, work, links, routed):
         os.makedirs(self.sysfs, exist_ok=True)
         sh(f"nsenter --net={self.path} mount -t sysfs sysfs {self.sysfs}")
         lines = ["link set lo up"]
@@ -92,16 +101,31 @@ class HostNetns:
         if hasattr(os, "setns"):  # Python 3.12
             os.setns(self.fd, CLONE_NEWNET)
         elif ctypes.CDLL(None, use_errno=True).setns(self.fd, CLONE_NEWNET) != 0:
-            os._exit(125)
+            raise OSError(ctypes.get_errno(), "setns")
 
     def prefix(self):
         return f"nsenter --net={self.path} "
 
-    def close(self):
-        sh(f"umount {self.sysfs}")
+    def close(self):  # best effort: the holder is killed whatever else fails
+        subprocess.run(["umount", self.sysfs], check=False, stderr=subprocess.DEVNULL)
         os.close(self.fd)
         self.holder.kill()  # its links go with the netns
         self.holder.wait()
+
+
+def own_netns_of(proc):
+    """/proc/PID/ns/net of `proc` (an `unshare --net` child) once it is in a netns of its own,
+    not still in ours."""
+    path = f"/proc/{proc.pid}/ns/net"
+    for _ in range(500):
+        try:
+            if os.stat(path).st_ino != os.stat("/proc/self/ns/net").st_ino:
+                return path
+        except FileNotFoundError:
+            pass
+        time.sleep(0.01)
+    proc.kill()
+    raise RuntimeError(f"process {proc.pid} never entered a netns of its own")
 
 
 class World:
@@ -110,8 +134,7 @@ class World:
     def __init__(self, work):
         self.work = work
         self.ctr = subprocess.Popen(["unshare", "--net", "sleep", "3600"])
-        time.sleep(0.2)
-        self.netns = f"/proc/{self.ctr.pid}/ns/net"
+        self.netns = own_netns_of(self.ctr)
 
     def close(self):
         self.ctr.kill()
@@ -309,9 +332,10 @@ def main():
             # 1000 unrelated links beside the moved device (500 veth pairs), as on a busy
             # node: the same N=16 run in second host netns holding them (down and bare; up
             # with a route each), alternating with the bench's own netns in the same rounds.
-            crowds = [HostNetns(work, 1000, label="@down"),
-                      HostNetns(work, 1000, routed=True, label="@routed")]
+            crowds = []
             try:
+                crowds.append(HostNetns(work, 1000, label="@down"))
+                crowds.append(HostNetns(work, 1000, routed=True, label="@routed"))
                 both = summary(measure(args, world, work, 16, only={"hook", "floor-full"},
                                        crowds=crowds))
             finally:

@@ -59,7 +59,9 @@ struct PipelineRun {
     std::string moved_by{};
     std::string sysfs_root = kSysfsRoot;  // where selectors read sysfs (--sysfs-root: tests)
     SocketFactory open_socket = kernel_socket;
-    std::function<void()> before_act{};  // tests: change the world between plan and act
+    // Tests: change the world between plan and act. The asked devices' routes were read by
+    // the guardrails already (netdev/device_routes.hpp): a route added here is not carried.
+    std::function<void()> before_act{};
 };
 
 struct PipelineResult {

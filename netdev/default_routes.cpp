@@ -127,16 +127,16 @@ bool UplinkQuery::is_uplink(int ifindex) {
     if (auto it = known_.find(ifindex); it != known_.end()) return it->second;
     bool found = false;
     try {
-        routes_.for_each(ifindex, "list routes of #" + std::to_string(ifindex),
-                         [&](const nlmsghdr& nlh) {
-                             DefaultRoutes one;
-                             if (!parse_route(nlh, one)) return;
-                             // Only routes that use the device come back, through a nexthop
-                             // object too (then no device is named); one that names its
-                             // devices must name this one.
-                             one.oifs.erase(0);
-                             if (one.oifs.empty() || one.oifs.contains(ifindex)) found = true;
-                         });
+        routes_.for_each(
+            ifindex, "list routes of #" + std::to_string(ifindex), [&] { found = false; },
+            [&](const nlmsghdr& nlh) {
+                DefaultRoutes one;
+                if (!parse_route(nlh, one)) return;
+                // Only routes that use the device come back, through a nexthop object too
+                // (then no device is named); one that names its devices must name this one.
+                one.oifs.erase(0);
+                if (one.oifs.empty() || one.oifs.contains(ifindex)) found = true;
+            });
     } catch (const HookError& e) {
         if (e.sys_errno() != ENODEV) throw;  // gone since the link dump: it carries nothing
     }

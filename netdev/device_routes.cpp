@@ -5,6 +5,19 @@
 #include <cstring>
 
 namespace netdev {
+namespace {
+
+void replay(const std::vector<std::byte>& bytes,
+            const std::function<void(const nlmsghdr&)>& visit) {
+    // Each message starts at an NLMSG_ALIGN offset of operator new's storage, as it came.
+    for (std::size_t at = 0; at < bytes.size();) {
+        const auto& nlh = *reinterpret_cast<const nlmsghdr*>(bytes.data() + at);
+        visit(nlh);
+        at += NLMSG_ALIGN(nlh.nlmsg_len);
+    }
+}
+
+}  // namespace
 
 MessageBuilder& unicast_route_dump(MessageBuilder& msg, int oif) {
     auto& rtm = msg.extra_header<rtmsg>();
@@ -16,30 +29,37 @@ MessageBuilder& unicast_route_dump(MessageBuilder& msg, int oif) {
 }
 
 void DeviceRoutes::for_each(int ifindex, const std::string& what,
+                            const std::function<void()>& restart,
                             const std::function<void(const nlmsghdr&)>& visit) {
-    auto it = dumps_.find(ifindex);
-    if (it == dumps_.end()) {
-        std::vector<std::byte> kept = retry_interrupted_dump([&] {
-            MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
-            unicast_route_dump(msg, ifindex);
-            std::vector<std::byte> bytes;
-            sock_.transact(msg, what, [&](const nlmsghdr& nlh) {
-                if (nlh.nlmsg_type != RTM_NEWROUTE) return;
-                std::size_t at = bytes.size();
-                bytes.resize(at + NLMSG_ALIGN(nlh.nlmsg_len));
-                std::memcpy(bytes.data() + at, &nlh, nlh.nlmsg_len);
-            });
-            return bytes;
+    auto dump = [&](const std::function<void(const nlmsghdr&)>& each) {
+        MessageBuilder msg(RTM_GETROUTE, NLM_F_DUMP);
+        unicast_route_dump(msg, ifindex);
+        sock_.transact(msg, what, [&](const nlmsghdr& nlh) {
+            if (nlh.nlmsg_type == RTM_NEWROUTE) each(nlh);
         });
-        it = dumps_.emplace(ifindex, std::move(kept)).first;
+    };
+    if (auto it = kept_.find(ifindex); it != kept_.end()) {
+        restart();
+        return replay(it->second, visit);
     }
-    // The messages are 4-byte aligned as the kernel sent them: vector storage is malloc's.
-    const std::vector<std::byte>& bytes = it->second;
-    for (std::size_t at = 0; at < bytes.size();) {
-        const auto& nlh = *reinterpret_cast<const nlmsghdr*>(bytes.data() + at);
-        visit(nlh);
-        at += NLMSG_ALIGN(nlh.nlmsg_len);
+    if (!keep_.contains(ifindex) || !sock_.features().strict_check) {
+        retry_interrupted_dump([&] {
+            restart();
+            dump(visit);
+        });
+        return;
     }
+    std::vector<std::byte> bytes = retry_interrupted_dump([&] {
+        std::vector<std::byte> attempt;
+        dump([&](const nlmsghdr& nlh) {
+            std::size_t at = attempt.size();
+            attempt.resize(at + NLMSG_ALIGN(nlh.nlmsg_len));
+            std::memcpy(attempt.data() + at, &nlh, nlh.nlmsg_len);
+        });
+        return attempt;
+    });
+    restart();
+    replay(kept_.emplace(ifindex, std::move(bytes)).first->second, visit);
 }
 
 }  // namespace netdev

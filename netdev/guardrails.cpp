@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <stdexcept>
 
 #include "common/error.hpp"
 #include "common/logging.hpp"
@@ -131,6 +132,10 @@ GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevic
     view.stack = stack.get();
     std::optional<DeviceRoutes> own;
     if (!routes) routes = &own.emplace(host);
+    if (&routes->socket() != &host)
+        throw std::logic_error("host_guarded_set: routes of another socket than the host's");
+    for (const ResolvedDevice& d : asked)  // their snapshot reads the same dump again
+        if (d.host_link) routes->keep(d.host_link->index);
     UplinkQuery uplinks(*routes);
     view.is_uplink = [&](int i) { return uplinks.is_uplink(i); };
     view.name = [&](int i) {

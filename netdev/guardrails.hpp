@@ -58,8 +58,8 @@ class GuardedSet {
 // RTM_GETLINK: loopback, netns-local, master), once per run, from: their stacks walked from
 // them only (`stack_source`), one route dump per device of those stacks, kernel-filtered by
 // RTA_OIF (uplinks), and a lookup by ifindex per device a reason names that the stack did not.
-// Other host links cost nothing but the kernel's own filtering. `routes`, when given, keeps
-// the route dumps (of `host`) for the snapshot that follows; else they are dropped.
+// Other host links cost nothing but the kernel's own filtering. `routes` (of `host`), when
+// given, keeps the asked devices' route dumps for the snapshot that follows.
 GuardedSet host_guarded_set(NetlinkSocket& host, const std::vector<ResolvedDevice>& asked,
                             const HostStackSource& stack_source = kernel_host_stack,
                             DeviceRoutes* routes = nullptr);

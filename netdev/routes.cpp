@@ -176,8 +176,9 @@ bool is_carried(const RouteRecord& route) {
 
 std::vector<RouteRecord> dump_routes(DeviceRoutes& routes, int index, const std::string& device) {
     std::vector<RouteRecord> out;
-    routes.for_each(index, "list routes of " + device,
-                    [&](const nlmsghdr& nlh) { keep_route(nlh, index, out); });
+    routes.for_each(
+        index, "list routes of " + device, [&] { out.clear(); },
+        [&](const nlmsghdr& nlh) { keep_route(nlh, index, out); });
     return out;
 }
 

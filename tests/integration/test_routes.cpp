@@ -147,7 +147,8 @@ TEST_CASE("a run reads a device's routes once: the uplink guardrail's dump is th
     };
     SocketFactory counted = [&](const Netns& ns) { return counting_socket(ns, through_v0, dumps); };
 
-    // Its default route in table 100 makes it an uplink: refused, from that one dump.
+    // Its default route in table 100 makes it an uplink: refused, from that one dump (the
+    // refusal comes before any snapshot: this half holds the guardrail, not the sharing).
     std::optional<HookError> refused = pipeline_in_process(w, {{"v0", "c0"}}, {.open = counted});
     REQUIRE(refused);
     CHECK(std::string(refused->what()).find("guardrail uplink") != std::string::npos);

@@ -226,27 +226,57 @@ TEST_CASE("the guardrails' route dump is retried when a change interrupts it") {
     CHECK(calls == 3);
 }
 
-TEST_CASE("a device's routes are dumped once a run: the uplink query's dump is the snapshot's") {
+TEST_CASE("an asked device's routes are dumped once a run: the uplink query's dump is kept") {
     int dumps = 0;
-    bool gone = true;  // the first dump finds the device gone (ENODEV), the next one not
+    bool gone = true;  // the first dump finds the device gone (ENODEV), the next ones not
     FakeSocket f([&](FakeKernel& k, const nlmsghdr& req) {
         ++dumps;
         if (std::exchange(gone, false)) return k.ack(req, ENODEV);
-        // A default route in table 100 (an uplink) and one to carry, both through #4.
-        reply_route(k, req, 100, RTPROT_STATIC, 4);
+        reply_route(k, req, 100, RTPROT_STATIC, 4);  // two /24s through #4, to carry
         reply_route(k, req, RT_TABLE_MAIN, RTPROT_STATIC, 4);
         k.done(req);
     });
     DeviceRoutes routes(f.sock);
+    routes.keep(4);
     // An error is thrown and not kept: the next question dumps again.
     CHECK_THROWS_AS(dump_routes(routes, 4, "v0"), HookError);
     CHECK(dumps == 1);
     UplinkQuery uplinks(routes);
-    CHECK_FALSE(uplinks.is_uplink(4));  // reply_route: a /24, not a default route
+    CHECK_FALSE(uplinks.is_uplink(4));  // no default route among them
     CHECK(dumps == 2);
-    std::vector<RouteRecord> carried = dump_routes(routes, 4, "v0");
-    CHECK(carried.size() == 2);
-    CHECK(dumps == 2);  // the uplink query's messages, replayed
     CHECK(dump_routes(routes, 4, "v0").size() == 2);
-    CHECK(dumps == 2);
+    CHECK(dump_routes(routes, 4, "v0").size() == 2);
+    CHECK(dumps == 2);  // the uplink query's messages, replayed
+    // A device not asked for (the uplink under an asked macvlan): streamed, nothing kept.
+    CHECK(dump_routes(routes, 5, "v5").size() == 0);  // reply_route's routes are #4's
+    CHECK(dump_routes(routes, 5, "v5").size() == 0);
+    CHECK(dumps == 4);
+    // Without strict checking every route of the host comes back: nothing is kept.
+    f.kernel->kernel_features.strict_check = false;
+    DeviceRoutes loose(f.sock);
+    loose.keep(4);
+    CHECK(dump_routes(loose, 4, "v0").size() == 2);
+    CHECK(dump_routes(loose, 4, "v0").size() == 2);
+    CHECK(dumps == 6);
+}
+
+TEST_CASE("a dump the kernel interrupts is read again whole: kept or streamed, one attempt") {
+    for (bool kept : {true, false}) {
+        CAPTURE(kept);
+        int attempts = 0;
+        FakeSocket f([&](FakeKernel& k, const nlmsghdr& req) {
+            // The interrupted attempt has three routes, the next one two.
+            ++attempts;
+            reply_route(k, req, RT_TABLE_MAIN, RTPROT_STATIC, 4);
+            reply_route(k, req, 100, RTPROT_STATIC, 4);
+            if (attempts == 1) reply_route(k, req, 200, RTPROT_STATIC, 4);
+            k.done(req, attempts == 1 ? NLM_F_DUMP_INTR : 0);
+        });
+        DeviceRoutes routes(f.sock);
+        if (kept) routes.keep(4);
+        CHECK(dump_routes(routes, 4, "v0").size() == 2);
+        CHECK(attempts == 2);
+        CHECK(dump_routes(routes, 4, "v0").size() == 2);
+        CHECK(attempts == (kept ? 2 : 3));
+    }
 }
