@@ -39,6 +39,7 @@ bool is_replayed(std::uint16_t type) {
 }
 
 constexpr std::uint32_t kInfinite = 0xFFFFFFFF;  // the kernel's INFINITY_LIFE_TIME
+constexpr std::size_t kAddressesExpected = 256;
 
 // Lifetimes: none needed when both are infinite (what an address gets without IFA_CACHEINFO).
 // For permanent IPv4 addresses the kernel reports infinite lifetimes even when the address
@@ -147,6 +148,9 @@ std::vector<AddressRecord> dump_addresses(NetlinkSocket& sock, int index,
         ifa.ifa_family = AF_UNSPEC;
         ifa.ifa_index = static_cast<std::uint32_t>(index);
         std::vector<AddressRecord> out;
+        // Room for a node's usual device without regrowth, each of which copied the whole
+        // vector and touched new pages; capacity never written costs no page.
+        out.reserve(kAddressesExpected);
         sock.transact(msg, "list addresses of " + device, [&](const nlmsghdr& nlh) {
             if (nlh.nlmsg_type != RTM_NEWADDR) return;
             AddressRecord a = parse_address(nlh);

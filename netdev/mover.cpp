@@ -122,14 +122,15 @@ HostState snapshot_device(NetnsEnd host, const LinkInfo& link, bool with_l3) {
         // K13: a change of netns resets per-device settings to the new netns's defaults.
         h.settings = device_settings(host.netns, link);
     }
-    for (AddressRecord& a : dump_addresses(host.sock, link.index, link.name)) {
-        if (is_carried(a)) {
-            NETDEV_LOG(debug) << "carry " << a.describe();
-            h.addresses.push_back(std::move(a));
-        } else {
-            NETDEV_LOG(debug) << "leave " << a.describe() << " (not permanent and global)";
-        }
-    }
+    // Filtered in place: a second vector, grown by doubling, was a page fault per 4 KiB of
+    // it at every start (a device's addresses come by the hundred).
+    h.addresses = dump_addresses(host.sock, link.index, link.name);
+    std::erase_if(h.addresses, [](const AddressRecord& a) {
+        bool carried = is_carried(a);
+        NETDEV_LOG(debug) << (carried ? "carry " : "leave ") << a.describe()
+                          << (carried ? "" : " (not permanent and global)");
+        return !carried;
+    });
     return h;
 }
 
