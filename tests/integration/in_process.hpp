@@ -46,8 +46,8 @@ struct TempStateDir {
 // container `id`/`bundle` in `state_dir` (a temporary one when empty), the netns pinned when
 // `pin`. `open` stands for the kernel (faults), `between` runs after planning, before the first
 // change (the devices' routes are read already, by the guardrails); `policy` decides as the
-// admin's would. The requests are not validated (the request
-// builder does that), so a test can hand the kernel a name it refuses after the move (K2).
+// admin's would. The requests are not validated (the request builder does that), so a test
+// can hand the kernel a name it refuses after the move (K2).
 struct InProcessRun {
     std::function<void()> between = {};
     SocketFactory open = kernel_socket;
