@@ -330,7 +330,7 @@ def main():
             table("One device, N IPv4 + 4 IPv6 permanent global addresses", by_n)
 
             # 1000 unrelated links beside the moved device (500 veth pairs), as on a busy
-            # node: the same N=16 run in second host netns holding them (down and bare; up
+            # node: the same N=16 run in two more host netns holding them (down and bare; up
             # with a route each), alternating with the bench's own netns in the same rounds.
             crowds = []
             try:
