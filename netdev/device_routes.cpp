@@ -38,28 +38,28 @@ void DeviceRoutes::for_each(int ifindex, const std::string& what,
             if (nlh.nlmsg_type == RTM_NEWROUTE) each(nlh);
         });
     };
-    if (auto it = kept_.find(ifindex); it != kept_.end()) {
-        restart();
-        return replay(it->second, visit);
-    }
-    if (!keep_.contains(ifindex) || !sock_.features().strict_check) {
-        retry_interrupted_dump([&] {
-            restart();
-            dump(visit);
+    auto it = kept_.find(ifindex);
+    if (it == kept_.end()) {
+        if (!keep_.contains(ifindex) || !sock_.features().strict_check) {
+            retry_interrupted_dump([&] {
+                restart();
+                dump(visit);
+            });
+            return;
+        }
+        std::vector<std::byte> bytes = retry_interrupted_dump([&] {
+            std::vector<std::byte> attempt;
+            dump([&](const nlmsghdr& nlh) {
+                std::size_t at = attempt.size();
+                attempt.resize(at + NLMSG_ALIGN(nlh.nlmsg_len));
+                std::memcpy(attempt.data() + at, &nlh, nlh.nlmsg_len);
+            });
+            return attempt;
         });
-        return;
+        it = kept_.emplace(ifindex, std::move(bytes)).first;
     }
-    std::vector<std::byte> bytes = retry_interrupted_dump([&] {
-        std::vector<std::byte> attempt;
-        dump([&](const nlmsghdr& nlh) {
-            std::size_t at = attempt.size();
-            attempt.resize(at + NLMSG_ALIGN(nlh.nlmsg_len));
-            std::memcpy(attempt.data() + at, &nlh, nlh.nlmsg_len);
-        });
-        return attempt;
-    });
     restart();
-    replay(kept_.emplace(ifindex, std::move(bytes)).first->second, visit);
+    replay(it->second, visit);
 }
 
 }  // namespace netdev
